@@ -1,0 +1,113 @@
+"""Command line: wires the pipeline stages together; no logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import BuildError, Paths, generate, log, run_mkdocs
+from .check import check_dumps, format_check
+
+
+def cmd_build(args) -> int:
+    paths = Paths.at(args.root)
+    try:
+        report = generate(paths, skip_bad=args.skip_bad, jobs=args.jobs)
+    except BuildError as exc:
+        log(f"error: {exc}")
+        return 1
+    archive = report.archive
+    rejected = sum(1 for p in report.problems if p.severity == "error")
+    repeats = report.entries - len(archive.papers)
+    log(
+        f"{len(report.dumps)} dumps: {report.entries} entries read = {len(archive.papers)} papers"
+        f" + {repeats} repeats; {rejected} rejected; {len(archive.tags)} tags;"
+        f" keywords extracted for {report.extracted} papers (rest from cache)"
+    )
+    for problem in report.problems:
+        log(f"  {problem}")
+    if rejected:
+        log(f"warning: --skip-bad: {rejected} bad entries left out of the site")
+    log(f"pages written to {paths.site_src}")
+    if args.no_mkdocs:
+        return 0
+    log("running mkdocs build ...")
+    try:
+        run_mkdocs(paths, strict=args.strict)
+    except BuildError as exc:
+        log(f"error: {exc}")
+        return 1
+    log(f"site built in {paths.site}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    paths = Paths.at(args.root)
+    results = check_dumps([Path(f) for f in args.files], paths.dumps)
+    print(format_check(results, args.format), end="")
+    return 1 if any(r.dump.errors for r in results) else 0
+
+
+def cmd_serve(args) -> int:
+    if not args.no_build:
+        code = cmd_build(args)
+        if code:
+            return code
+    from .serve import serve
+
+    serve(Paths.at(args.root).site, args.host, args.port)
+    return 0
+
+
+def build_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="build even when dumps have errors, leaving the bad entries out",
+    )
+    p.add_argument("--strict", action="store_true", help="run mkdocs build --strict")
+    p.add_argument(
+        "--no-mkdocs", action="store_true", help="only write site_src/, do not run MkDocs"
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes for keyword extraction (default: all cores)",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m generator", description="Build the paper archive site from dumps/."
+    )
+    p.add_argument(
+        "--root",
+        default=".",
+        help="project folder holding dumps/, site_src/, mkdocs.yml (default: .)",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="parse dumps/, write site_src/ and build site/ with MkDocs")
+    build_arguments(b)
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="validate dump files: layout, counts, problems with file:line")
+    c.add_argument("files", nargs="+", help="dump files to check")
+    c.add_argument("--format", choices=["text", "markdown"], default="text")
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("serve", help="build, then serve site/ on localhost")
+    build_arguments(s)
+    s.add_argument("--no-build", action="store_true", help="serve the existing site/ as it is")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

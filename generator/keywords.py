@@ -1,0 +1,159 @@
+"""Stage 3b, keywords: YAKE candidates per paper, cached and in parallel.
+
+YAKE costs about 14 ms a paper, so results are cached by a hash of the
+extractor settings and the paper's text: a rebuild only pays for new or
+changed papers. Extraction of the misses is spread over all cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yake
+from tqdm import tqdm
+
+
+@dataclass(frozen=True)
+class KeywordSettings:
+    language: str = "en"
+    max_ngram: int = 3
+    candidates: int = 20  # asked of YAKE; the tag step keeps fewer
+    dedup_lim: float = 0.8
+    window_size: int = 1
+    version: int = 1  # bump when keyword_text() changes
+
+
+def sentence_case(title: str) -> str:
+    """Lower-case capitalised words so title capitals do not dominate YAKE;
+    acronyms and mixed-case names (LLMs, GPT-4, DeepSeek) stay."""
+    words = title.split()
+    out = []
+    for i, word in enumerate(words):
+        rest = word[1:]
+        if (
+            i > 0
+            and word[:1].isupper()
+            and rest == rest.lower()
+            and not any(c.isdigit() for c in word)
+        ):
+            word = word.lower()
+        out.append(word)
+    return " ".join(out)
+
+
+def keyword_text(title: str, text: str) -> str:
+    title = sentence_case(title).rstrip(".:;!? ")
+    return f"{title}. {text}"
+
+
+def cache_key(settings: KeywordSettings, text: str) -> str:
+    blob = json.dumps(asdict(settings), sort_keys=True) + "\n" + text
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class KeywordCache:
+    """A JSON file of cache_key -> [[keyword, score], ...]; written atomically."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, list[list]] = {}
+        self.used: set[str] = set()  # keys asked for in this run
+        self.dirty = False
+        if path and path.exists():
+            try:
+                self.entries = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as exc:
+                print(f"warning: ignoring unreadable keyword cache {path}: {exc}", file=sys.stderr)
+
+    def get(self, key: str):
+        return self.entries.get(key)
+
+    def put(self, key: str, value) -> None:
+        self.entries[key] = value
+        self.dirty = True
+
+    def save(self, prune: bool = True) -> None:
+        """Write the cache; with prune, drop entries no paper asked for this
+        run (changed or removed papers), so it does not grow forever."""
+        if not self.path:
+            return
+        if prune and set(self.entries) - self.used:
+            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+            self.dirty = True
+        if not self.dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps(self.entries, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+        )
+        tmp.replace(self.path)
+        self.dirty = False
+
+
+_extractor = None
+
+
+def _extract_one(args: tuple[KeywordSettings, str]) -> list[list]:
+    global _extractor
+    settings, text = args
+    if _extractor is None or _extractor[0] != settings:
+        _extractor = (
+            settings,
+            yake.KeywordExtractor(
+                lan=settings.language,
+                n=settings.max_ngram,
+                dedup_lim=settings.dedup_lim,
+                window_size=settings.window_size,
+                top=settings.candidates,
+            ),
+        )
+    # Scores rounded so the cache and the output do not depend on float noise.
+    return [[kw, round(score, 8)] for kw, score in _extractor[1].extract_keywords(text)]
+
+
+def extract_keywords(
+    texts: list[str],
+    settings: KeywordSettings | None = None,
+    cache: KeywordCache | None = None,
+    jobs: int | None = None,
+    progress: bool | None = None,
+) -> tuple[list[list[list]], int]:
+    """YAKE candidates [keyword, score] (best first) for each text, and how
+    many texts missed the cache and were extracted."""
+    settings = settings or KeywordSettings()
+    cache = cache or KeywordCache(None)
+    keys = [cache_key(settings, t) for t in texts]
+    cache.used.update(keys)
+    missing = sorted(
+        {k: t for k, t in zip(keys, texts, strict=True) if cache.get(k) is None}.items()
+    )
+    if missing:
+        jobs = jobs or os.cpu_count() or 1
+        if progress is None:
+            progress = sys.stderr.isatty()
+        work = [(settings, text) for _, text in missing]
+        bar = tqdm(
+            total=len(work), desc="keywords", unit="paper", disable=not progress, file=sys.stderr
+        )
+        if jobs > 1 and len(work) >= 50:
+            with ProcessPoolExecutor(jobs) as pool:
+                results = []
+                for result in pool.map(_extract_one, work, chunksize=32):
+                    results.append(result)
+                    bar.update()
+        else:
+            results = []
+            for item in work:
+                results.append(_extract_one(item))
+                bar.update()
+        bar.close()
+        for (key, _), result in zip(missing, results, strict=True):
+            cache.put(key, result)
+    return [cache.get(k) for k in keys], len(missing)

@@ -1,0 +1,83 @@
+"""Stage 2, merge: entries from every dump -> unique papers with stable slugs.
+
+One paper per normalised title (case, punctuation and spacing ignored).
+The slug comes from the title alone. When two different papers slugify
+alike, the one seen in the earliest dump keeps the plain slug and the
+other gets a suffix from a hash of its own normalised title, so adding
+later dumps never moves an existing page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from slugify import slugify
+
+from .models import Dump, Entry, Paper, Problem
+
+SLUG_MAX_LENGTH = 80
+
+
+def normalise_title(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title).casefold()
+    words = "".join(ch if ch.isalnum() else " " for ch in text).split()
+    return " ".join(words)
+
+
+def title_hash(title: str) -> str:
+    return hashlib.sha256(normalise_title(title).encode()).hexdigest()[:8]
+
+
+def base_slug(title: str) -> str:
+    slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True)
+    return slug or f"paper-{title_hash(title)}"
+
+
+def merge_entries(dumps: list[Dump]) -> tuple[list[Paper], list[Problem]]:
+    """Papers sorted by slug, plus warnings for repeats that disagree."""
+    by_key: dict[str, Paper] = {}
+    first_entry: dict[str, Entry] = {}
+    warnings: list[Problem] = []
+    for dump in dumps:
+        for entry in dump.entries:
+            key = normalise_title(entry.title) or entry.title
+            paper = by_key.get(key)
+            if paper is None:
+                by_key[key] = Paper(
+                    slug="",
+                    title=entry.title,
+                    abstract=entry.abstract,
+                    dumps=[dump.name],
+                    first_line=entry.line,
+                )
+                first_entry[key] = entry
+                continue
+            if dump.name not in paper.dumps:
+                paper.dumps.append(dump.name)
+            first = first_entry[key]
+            if " ".join(entry.abstract.split()) != " ".join(first.abstract.split()):
+                warnings.append(
+                    Problem(
+                        dump.path,
+                        entry.line,
+                        f"same title as {first.dump}:{first.line} but a different abstract;"
+                        " the first one is kept",
+                        "warning",
+                    )
+                )
+    assign_slugs(list(by_key.values()))
+    return sorted(by_key.values(), key=lambda p: p.slug), warnings
+
+
+def assign_slugs(papers: list[Paper]) -> None:
+    """papers arrive in first-seen order; the earliest keeps a contested slug."""
+    taken: set[str] = set()
+    for paper in papers:
+        slug = base_slug(paper.title)
+        if slug in taken:
+            slug = f"{slug}-{title_hash(paper.title)}"
+        while slug in taken:  # only if two hashes collide: practically never
+            slug = f"{slug}-x"
+        taken.add(slug)
+        paper.slug = slug

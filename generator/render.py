@@ -1,0 +1,146 @@
+"""Stage 4, render: the archive -> Markdown pages (front matter + escaped
+HTML) for MkDocs, from Jinja templates with autoescaping on.
+
+Dump text is untrusted. Every value reaches the page through a template
+variable, so it is HTML-escaped; the body is a raw HTML block, so Markdown
+never interprets it; front matter is written by yaml.safe_dump, and its
+title is pre-escaped because Material prints page titles unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .merge import normalise_title
+from .models import Archive, Dump, Paper
+
+GENERATED_DIRS = ("papers", "tags", "dumps")
+GENERATED_FILES = ("index.md",)
+HOME_TAGS = 40
+HOME_NEW_PAPERS = 30
+
+
+def front_matter(data: dict) -> Markup:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=1000)
+    return Markup(f"---\n{text}---\n")
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    match = re.search(r"^(.{40,}?[.!?])\s+(?=[A-Z(])", text)
+    sentence = match.group(1) if match else text
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + "\u2026"
+    return sentence
+
+
+def make_env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["front_matter"] = front_matter
+    env.filters["first_sentence"] = first_sentence
+    env.filters["page_title"] = lambda s: html.escape(s, quote=True)
+    return env
+
+
+@dataclass
+class Context:
+    """Lookups shared by every template."""
+
+    archive: Archive
+    papers: dict[str, Paper]
+    tags: dict
+    dumps: dict[str, Dump]
+    new_in: dict[str, list[Paper]]  # dump name -> papers first seen there
+    by_title: dict[str, Paper]  # normalised title -> paper
+
+
+def build_context(archive: Archive) -> Context:
+    new_in: dict[str, list[Paper]] = {d.name: [] for d in archive.dumps}
+    for paper in archive.papers:
+        new_in[paper.first_dump].append(paper)
+    return Context(
+        archive=archive,
+        papers={p.slug: p for p in archive.papers},
+        tags={t.slug: t for t in archive.tags},
+        dumps={d.name: d for d in archive.dumps},
+        new_in=new_in,
+        by_title={normalise_title(p.title): p for p in archive.papers},
+    )
+
+
+def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
+    """The dump's papers in listing order, each once."""
+    seen, result = set(), []
+    for entry in dump.entries:
+        paper = ctx.by_title.get(normalise_title(entry.title) or entry.title)
+        if paper and paper.slug not in seen:
+            seen.add(paper.slug)
+            result.append(paper)
+    return result
+
+
+def render_pages(archive: Archive) -> dict[str, str]:
+    """Relative path under site_src -> page text, for every generated page."""
+    env = make_env()
+    ctx = build_context(archive)
+    common = {"ctx": ctx}
+    pages: dict[str, str] = {}
+    paper_tpl = env.get_template("paper.md.j2")
+    for paper in archive.papers:
+        pages[f"papers/{paper.slug}.md"] = paper_tpl.render(common, paper=paper, root="../../")
+    tag_tpl = env.get_template("tag.md.j2")
+    for tag in archive.tags:
+        pages[f"tags/{tag.slug}.md"] = tag_tpl.render(common, tag=tag, root="../../")
+    letters: dict[str, list] = {}
+    for tag in sorted(archive.tags, key=lambda t: (t.name.lower(), t.slug)):
+        first = tag.name[:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append(tag)
+    pages["tags/index.md"] = env.get_template("tags_index.md.j2").render(
+        common, letters=sorted(letters.items()), root="../"
+    )
+    dump_tpl = env.get_template("dump.md.j2")
+    listings = {d.name: dump_papers(ctx, d) for d in archive.dumps}
+    for dump in archive.dumps:
+        pages[f"dumps/{dump.name}.md"] = dump_tpl.render(
+            common, dump=dump, papers=listings[dump.name], root="../../"
+        )
+    pages["dumps/index.md"] = env.get_template("dumps_index.md.j2").render(
+        common, listings=listings, root="../"
+    )
+    top_tags = sorted(archive.tags, key=lambda t: (-len(t.papers), t.slug))[:HOME_TAGS]
+    newest = archive.dumps[-1] if archive.dumps else None
+    pages["index.md"] = env.get_template("home.md.j2").render(
+        common,
+        top_tags=top_tags,
+        newest=newest,
+        newest_papers=ctx.new_in[newest.name][:HOME_NEW_PAPERS] if newest else [],
+        root="",
+    )
+    return pages
+
+
+def write_pages(pages: dict[str, str], site_src: Path) -> None:
+    """Replace every generated page under site_src; hand-written files stay."""
+    import shutil
+
+    for name in GENERATED_DIRS:
+        shutil.rmtree(site_src / name, ignore_errors=True)
+    for name in GENERATED_FILES:
+        (site_src / name).unlink(missing_ok=True)
+    for rel, text in sorted(pages.items()):
+        path = site_src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")

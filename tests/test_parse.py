@@ -1,0 +1,128 @@
+from pathlib import Path
+
+import pytest
+
+from generator.parse import parse_text, read_dump
+from tests.conftest import SEEDS
+
+SEED_COUNTS = {
+    "000_e11b7e261620048d": ("packed", None, 231),
+    "002_8afe489e874394e9": ("daily", "Sep 19", 67),
+    "003_2863d25ecdb6f9e3": ("packed", None, 249),
+    "004_cc7c0150dadd3a92": ("daily", "Mar 20", 89),
+}
+ABSTRACT = (
+    "We study a problem that matters and propose a method that works well on many "
+    "benchmarks, with careful ablations, strong baselines and a long discussion of "
+    "limitations, which makes this line long enough to read as an abstract paragraph."
+)
+
+
+def packed(*pairs, header=True):
+    lines = (
+        [
+            "Get trending papers in your email inbox once a day!",
+            "Get trending papers in your email inbox!",
+        ]
+        if header
+        else []
+    )
+    for i, (title, abstract) in enumerate(pairs):
+        lines += [("Subscribe" if i == 0 and header else "") + title, abstract]
+    return "\n".join(lines)
+
+
+def daily(*pairs, date="Sep 19"):
+    blocks = [
+        "new",
+        "Get trending papers in your email inbox!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+        date,
+    ]
+    for title, abstract in pairs:
+        blocks += [title, abstract]
+    return "\n\n".join(blocks) + "\n"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_dumps_parse_without_problems(path: Path):
+    dump = read_dump(path)
+    layout, date, count = SEED_COUNTS[dump.name]
+    assert (dump.layout, dump.listing_date, len(dump.entries)) == (layout, date, count)
+    assert dump.problems == []
+
+
+def test_seed_first_title_is_unglued_from_subscribe():
+    dump = read_dump(SEEDS[0])
+    first = dump.entries[0]
+    assert first.title == "Ship in Sight: Diffusion Models for Ship-Image Super Resolution"
+    assert first.line == 3
+    assert first.abstract.startswith("In recent years, remarkable advancements")
+
+
+def test_seed_daily_entries_carry_their_line_numbers():
+    dump = read_dump(SEEDS[1])
+    first = dump.entries[0]
+    assert first.title.startswith("HarmoniCa: Harmonizing Training and Inference")
+    assert first.line == 13  # the blank lines of the header blocks count
+    assert dump.entries[1].line == 17
+
+
+@pytest.mark.parametrize("layout", [packed, daily])
+def test_crlf_bom_and_trailing_spaces_change_nothing(layout):
+    text = layout(("Title One", ABSTRACT), ("Title Two: With Colon", ABSTRACT + " Two."))
+    plain = parse_text(text, "d", "d.txt")
+    messy = "\ufeff" + "\r\n".join(line + "  \t" for line in text.split("\n"))
+    other = parse_text(messy, "d", "d.txt")
+    assert [(e.line, e.title, e.abstract) for e in other.entries] == [
+        (e.line, e.title, e.abstract) for e in plain.entries
+    ]
+    assert len(plain.entries) == 2 and plain.problems == other.problems == []
+
+
+def test_layouts_are_told_apart_per_file():
+    assert parse_text(packed(("A title", ABSTRACT)), "d", "d.txt").layout == "packed"
+    assert parse_text(daily(("A title", ABSTRACT)), "d", "d.txt").layout == "daily"
+
+
+def test_title_with_no_abstract_is_reported_with_its_line():
+    text = daily(("First title", ABSTRACT), ("Orphan title", ABSTRACT), ("Third", ABSTRACT))
+    text = text.replace(ABSTRACT + "\n\nThird", "Lonely title\n\nThird", 1)
+    # Now: First, ABSTRACT, Orphan, Lonely (no abstract), Third, ABSTRACT
+    text = text.replace(
+        "Orphan title\n\nLonely title", "Orphan title\n\n" + ABSTRACT + "\n\nLonely title"
+    )
+    dump = parse_text(text, "d", "d.txt")
+    titles = [e.title for e in dump.entries]
+    assert titles == ["First title", "Orphan title", "Third"]
+    [problem] = dump.errors
+    assert "title with no abstract" in problem.message
+    assert problem.line == text.split("\n").index("Lonely title") + 1
+    assert str(problem).startswith("d.txt:")
+
+
+def test_missing_last_abstract_is_an_error_not_a_silent_drop():
+    text = packed(("Kept", ABSTRACT), ("Lost at the end", ABSTRACT))
+    text = text.rsplit("\n", 1)[0]
+    dump = parse_text(text, "d", "d.txt")
+    assert [e.title for e in dump.entries] == ["Kept"]
+    [problem] = dump.errors
+    assert problem.line == 5 and "end of file" in problem.message
+
+
+def test_unknown_header_line_is_skipped_with_a_warning():
+    text = daily(("A title", ABSTRACT)).replace(
+        "Daily Papers", "Daily Papers\n\nTrending this week"
+    )
+    dump = parse_text(text, "d", "d.txt")
+    assert [e.title for e in dump.entries] == ["A title"]
+    [warning] = dump.problems
+    assert warning.severity == "warning" and "Trending this week" in warning.message
+
+
+def test_empty_and_header_only_dumps_are_errors():
+    assert "empty" in parse_text("", "d", "d.txt").errors[0].message
+    header_only = parse_text("new\n\nSubscribe\n\nDaily Papers\n", "d", "d.txt")
+    assert header_only.entries == [] and "no papers" in header_only.errors[0].message
