@@ -13,6 +13,8 @@ import unicodedata
 ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
 ACCENT = re.compile(r"""\\(["'`^~])\{?([A-Za-z])\}?""")
 WRAPPING_COMMAND = re.compile(r"\\(?:url|href|textbf|textit|emph|texttt|mathrm|text)\{([^{}]*)\}")
+FONT_GROUP = re.compile(r"\{\\(?:it|bf|em|rm|tt|sc|sf)\s+([^{}]*)\}")
+LETTERS = {r"\L": "\u0141", r"\l": "\u0142", r"\o": "\u00f8", r"\O": "\u00d8", r"\ss": "\u00df"}
 ESCAPED_CHAR = re.compile(r"\\([%&_#$])")
 BRACED_URL = re.compile(r"\{((?:https?://|www\.)[^{}\s]+)\}")
 MATH_SYMBOLS = {
@@ -37,6 +39,10 @@ def clean_text(text: str) -> str:
         text = WRAPPING_COMMAND.sub(
             lambda m: f" {m[1]} " if "://" in m[1] or m[1].startswith("www.") else m[1], text
         )
+    text = FONT_GROUP.sub(r"\1", text)
+    for command, letter in LETTERS.items():
+        # A control word eats the space after it: "\\L ojasiewicz" is one word.
+        text = re.sub(re.escape(command) + r"(?![A-Za-z]) ?", letter, text)
     text = BRACED_URL.sub(r" \1 ", text)
     text = ESCAPED_CHAR.sub(r"\1", text)
     for command, symbol in MATH_SYMBOLS.items():

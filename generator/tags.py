@@ -125,6 +125,13 @@ def build_tags(paper_keywords: dict[str, list[str]]) -> tuple[list[Tag], dict[st
         paper_tags[slug] = chosen
         for tag in chosen:
             members[tag].append(slug)
+    # The per-paper cap can leave a tag with one paper: such a tag has no
+    # page worth showing, so it goes.
+    lonely = {tag for tag, papers in members.items() if len(papers) < MIN_PAPERS_PER_TAG}
+    for slug in paper_tags:
+        paper_tags[slug] = [t for t in paper_tags[slug] if t not in lonely]
+    for tag in lonely:
+        del members[tag]
     by_slug = {slugs[k]: names[k] for k in vocabulary}
     tags = [Tag(s, by_slug[s], sorted(members[s])) for s in sorted(members)]
     return tags, paper_tags
