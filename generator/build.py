@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
 from .render import render_pages, write_pages
+from .stages import StageClock
 
 
 class BuildError(Exception):
@@ -42,7 +42,7 @@ class BuildReport:
     archive: Archive | None = None
     problems: list[Problem] = field(default_factory=list)
     extracted: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
+    clock: StageClock = field(default_factory=StageClock)
 
     @property
     def entries(self) -> int:
@@ -53,24 +53,18 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class Timer:
-    def __init__(self, report: BuildReport, stage: str):
-        self.report, self.stage = report, stage
-
-    def __enter__(self):
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc):
-        self.report.timings[self.stage] = time.perf_counter() - self.start
-
-
 def generate(
-    paths: Paths, skip_bad: bool = False, jobs: int | None = None, progress: bool | None = None
+    paths: Paths,
+    skip_bad: bool = False,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    clock: StageClock | None = None,
 ) -> BuildReport:
     """dumps/ -> site_src/ pages. Raises BuildError when a dump has errors
-    and skip_bad is not set."""
-    report = BuildReport(dumps=[])
-    with Timer(report, "parse"):
+    and skip_bad is not set; site_src/ is then left as it was."""
+    report = BuildReport(dumps=[], clock=clock or StageClock())
+    stage = report.clock.stage
+    with stage("parse"):
         report.dumps = read_dumps(paths.dumps)
     if not report.dumps:
         raise BuildError(f"{paths.dumps}: no *.txt dumps found")
@@ -82,47 +76,52 @@ def generate(
             f"{len(errors)} error(s) in the dumps; fix them, or pass --skip-bad to build"
             f" without the rejected entries:\n{listed}"
         )
-    with Timer(report, "merge"):
+    with stage("merge"):
         papers, warnings = merge_entries(report.dumps)
     report.problems += warnings
     cache = KeywordCache(paths.cache / "keywords.json")
-    with Timer(report, "enrich"):
-        tags, report.extracted = enrich(papers, cache, jobs=jobs, progress=progress)
+    tags, report.extracted = enrich(papers, cache, jobs=jobs, progress=progress, clock=report.clock)
     cache.save()
     report.archive = Archive(dumps=report.dumps, papers=papers, tags=tags)
-    with Timer(report, "render"):
+    with stage("render"):
         pages = render_pages(report.archive)
+    with stage("write"):
         write_pages(pages, paths.site_src)
     return report
 
 
-def run_mkdocs(paths: Paths, strict: bool = False) -> None:
-    """mkdocs build into a temporary folder, then swap it in: a failed build
-    leaves the previous site/ untouched."""
+def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = None) -> None:
+    """site_src/ -> site/: MkDocs builds into a temporary folder that is
+    swapped in only when every step succeeded, so a failed build leaves
+    the previous site/ untouched."""
+    clock = clock or StageClock()
     tmp = paths.site.with_name(paths.site.name + ".new")
-    old = paths.site.with_name(paths.site.name + ".old")
     shutil.rmtree(tmp, ignore_errors=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--quiet",
-        "--clean",
-        "--config-file",
-        str(paths.root / "mkdocs.yml"),
-        "--site-dir",
-        str(tmp),
-    ]
+    try:
+        with clock.stage("mkdocs"):
+            run_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_in(tmp, paths.site)
+
+
+def run_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> None:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean"]
+    cmd += ["--config-file", str(config), "--site-dir", str(site_dir)]
     if strict:
         cmd.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(cmd, cwd=paths.root, env=env)
+    result = subprocess.run(cmd, cwd=config.parent, env=env)
     if result.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"mkdocs build failed (exit {result.returncode}); site/ left as it was")
+
+
+def swap_in(new: Path, site: Path) -> None:
+    """Replace site with new using renames, so site/ is never half-written."""
+    old = site.with_name(site.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if paths.site.exists():
-        paths.site.rename(old)
-    tmp.rename(paths.site)
+    if site.exists():
+        site.rename(old)
+    new.rename(site)
     shutil.rmtree(old, ignore_errors=True)

@@ -6,14 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import BuildError, Paths, generate, log, run_mkdocs
+from .build import BuildError, Paths, build_site, generate, log
 from .check import check_dumps, format_check
+from .stages import StageClock
 
 
 def cmd_build(args) -> int:
     paths = Paths.at(args.root)
+    clock = StageClock(verbose=True)
     try:
-        report = generate(paths, skip_bad=args.skip_bad, jobs=args.jobs)
+        report = generate(paths, skip_bad=args.skip_bad, jobs=args.jobs, clock=clock)
     except BuildError as exc:
         log(f"error: {exc}")
         return 1
@@ -30,16 +32,25 @@ def cmd_build(args) -> int:
     if rejected:
         log(f"warning: --skip-bad: {rejected} bad entries left out of the site")
     log(f"pages written to {paths.site_src}")
-    if args.no_mkdocs:
-        return 0
-    log("running mkdocs build ...")
-    try:
-        run_mkdocs(paths, strict=args.strict)
-    except BuildError as exc:
-        log(f"error: {exc}")
-        return 1
-    log(f"site built in {paths.site}")
+    if not args.no_mkdocs:
+        log("building the site with MkDocs ...")
+        try:
+            build_site(paths, strict=args.strict, clock=clock)
+        except BuildError as exc:
+            log(f"error: {exc}")
+            return 1
+        log(f"site built in {paths.site}")
+    if args.timings:
+        write_timings(Path(args.timings), clock)
     return 0
+
+
+def write_timings(path: Path, clock: StageClock) -> None:
+    """Stage wall times and peak RSS as JSON, for the benchmarks in bench/."""
+    import json
+    from dataclasses import asdict
+
+    path.write_text(json.dumps([asdict(s) for s in clock.stages], indent=1) + "\n")
 
 
 def cmd_check(args) -> int:
@@ -70,6 +81,7 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-mkdocs", action="store_true", help="only write site_src/, do not run MkDocs"
     )
+    p.add_argument("--timings", metavar="FILE", help="write stage timings and peak memory as JSON")
     p.add_argument(
         "--jobs",
         type=int,
