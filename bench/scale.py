@@ -1,0 +1,207 @@
+"""Scale benchmark: the real build on synthetic archives of N papers.
+
+    .venv/bin/python bench/scale.py                      # 1,000 5,000 20,000 50,000
+    .venv/bin/python bench/scale.py --sizes 1000 5000    # a quicker run
+
+For each N it prints, per stage, wall time and peak RSS of a cold build
+(empty keyword cache), then the warm rebuild, a bare `mkdocs build` of the
+same generated pages (Material, papers out of the nav, nothing else) and
+their ratio, the site size and the bytes of a paper page. At 20,000 it also
+adds a 200-paper dump with a warm cache and times the generator's stages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synth import make_archive  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATOR_STAGES = ("parse", "merge", "clean", "keywords", "tags", "related", "render", "write")
+BARE_CONFIG = """\
+site_name: bare
+docs_dir: site_src
+theme:
+  name: material
+nav:
+  - Home: index.md
+  - Tags: tags/index.md
+  - Dumps: dumps/index.md
+  - About: about.md
+not_in_nav: |
+  /papers/
+  /tags/*.md
+  /dumps/*.md
+plugins: []
+"""
+
+
+def make_project(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme_overrides", folder / "theme_overrides")
+    shutil.copytree(
+        ROOT / "site_src",
+        folder / "site_src",
+        ignore=shutil.ignore_patterns("papers", "tags", "dumps", "index.md"),
+    )
+    return folder
+
+
+def timed_run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a child process and its children."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps([code, time.perf_counter() - t, rss]))\n"
+    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with open(cwd / "bench.log" if cwd != ROOT else os.devnull, "a") as log:
+        out = subprocess.run(
+            [sys.executable, "-c", wrapper, *cmd],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+    code, seconds, rss = json.loads(out.stdout.strip().splitlines()[-1])
+    if code:
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}")
+    return seconds, rss
+
+
+def build(project: Path, *extra: str) -> tuple[float, float, dict]:
+    timings = project / "timings.json"
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "--root",
+        str(project),
+        "build",
+        "--timings",
+        str(timings),
+        *extra,
+    ]
+    seconds, rss = timed_run(cmd, ROOT)
+    stages = {}
+    for s in json.loads(timings.read_text()):
+        prev = stages.get(s["name"], {"seconds": 0})
+        stages[s["name"]] = {**s, "seconds": prev["seconds"] + s["seconds"]}
+    return seconds, rss, stages
+
+
+def bare_mkdocs(project: Path) -> tuple[float, float]:
+    (project / "mkdocs-bare.yml").write_text(BARE_CONFIG)
+    out = Path(tempfile.mkdtemp(prefix="bare-site-"))
+    try:
+        return timed_run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--quiet",
+                "-f",
+                "mkdocs-bare.yml",
+                "-d",
+                str(out),
+            ],
+            project,
+        )
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def site_figures(site: Path) -> tuple[float, int, int]:
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    pages = [p.stat().st_size for p in (site / "papers").glob("*/index.html")]
+    return total / 1e6, int(statistics.median(pages)), max(pages)
+
+
+def stage_rows(stages: dict) -> list[str]:
+    rows = []
+    for name, s in stages.items():
+        rss = max(s["peak_rss_mb"], s["child_peak_rss_mb"])
+        rows.append(f"  {name:<14}{s['seconds']:>9.1f} s{rss:>10.0f} MB")
+    return rows
+
+
+def run_size(n: int, work: Path, incremental: bool) -> dict:
+    project = make_project(work / f"n{n}")
+    make_archive(n, project / "dumps")
+    cold_s, cold_rss, stages = build(project)
+    print(f"\n=== {n:,} papers: cold build {cold_s:.1f} s, peak RSS {cold_rss:.0f} MB")
+    print(f"  {'stage':<14}{'wall':>11}{'peak RSS':>13}")
+    print("\n".join(stage_rows(stages)))
+    warm_s, warm_rss, warm = build(project)
+    bare_s, bare_rss = bare_mkdocs(project)
+    size_mb, page_median, page_max = site_figures(project / "site")
+    gen = sum(warm.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
+    print(
+        f"  warm build {warm_s:.1f} s (generator stages {gen:.1f} s, mkdocs"
+        f" {warm['mkdocs']['seconds']:.1f} s), peak RSS {warm_rss:.0f} MB"
+    )
+    print(
+        f"  bare mkdocs build of the same pages {bare_s:.1f} s, peak RSS {bare_rss:.0f} MB;"
+        f" warm / bare = {warm_s / bare_s:.2f}"
+    )
+    print(f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B")
+    result = {
+        "n": n,
+        "cold_s": cold_s,
+        "cold_rss": cold_rss,
+        "warm_s": warm_s,
+        "bare_s": bare_s,
+        "ratio": warm_s / bare_s,
+        "site_mb": size_mb,
+        "page_median": page_median,
+        "page_max": page_max,
+    }
+    if incremental:
+        make_archive(200, project / "dumps", seed=7, first_index=10_000_000, first_dump=90_000)
+        add_s, _, added = build(project, "--no-mkdocs")
+        gen = sum(added.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
+        print(
+            f"  + a 200-paper dump, warm cache: generator stages {gen:.1f} s"
+            f" (keywords {added['keywords']['seconds']:.1f} s), whole command {add_s:.1f} s"
+        )
+        result["add_200_generator_s"] = gen
+    shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000, 50000])
+    p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "paper-bench")
+    p.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = p.parse_args()
+    print(f"machine: {os.cpu_count()} cores; started {time.strftime('%H:%M:%S')}")
+    results = [run_size(n, args.work, incremental=(n == 20000)) for n in args.sizes]
+    print("\n  papers   cold s   cold RSS MB   warm s   bare s   warm/bare   site MB   page B")
+    for r in results:
+        print(
+            f"  {r['n']:>6}  {r['cold_s']:>7.0f}  {r['cold_rss']:>12.0f}  {r['warm_s']:>7.0f}"
+            f"  {r['bare_s']:>7.0f}  {r['ratio']:>10.2f}  {r['site_mb']:>8.0f}  {r['page_median']:>7,}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
