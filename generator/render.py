@@ -33,7 +33,7 @@ def front_matter(data: dict) -> Markup:
 
 
 def first_sentence(text: str, limit: int = 240) -> str:
-    match = re.search(r"^(.{40,}?[.!?])\s+(?=[A-Z(])", text)
+    match = re.search(r"^(.{20,}?[.!?])\s+(?=[A-Z(])", text)
     sentence = match.group(1) if match else text
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0] + "\u2026"

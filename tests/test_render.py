@@ -1,0 +1,83 @@
+"""render_pages alone: plain data in, Markdown pages out (no MkDocs)."""
+
+from __future__ import annotations
+
+import yaml
+
+from generator.models import Archive, Dump, Entry, Paper, Tag
+from generator.render import render_pages
+
+ABSTRACT = "First sentence of the abstract is here. Then <b>more</b> text & code at https://github.com/a/b."
+
+
+def tiny_archive() -> Archive:
+    dump = Dump(
+        "001_x",
+        "dumps/001_x.txt",
+        "daily",
+        "Sep 19",
+        [Entry("001_x", 13, "A <i>Title</i>", ABSTRACT), Entry("001_x", 15, "Other", ABSTRACT)],
+    )
+    papers = [
+        Paper(
+            "a-i-title-i",
+            "A <i>Title</i>",
+            ABSTRACT,
+            ["001_x"],
+            13,
+            text=ABSTRACT,
+            links=["https://github.com/a/b"],
+            keywords=["kw one", "kw two"],
+            tags=["topic"],
+        ),
+        Paper("other", "Other", ABSTRACT, ["001_x"], 15, text=ABSTRACT, tags=["topic"]),
+    ]
+    return Archive([dump], papers, [Tag("topic", "Topic", ["a-i-title-i", "other"])])
+
+
+def split(page: str) -> tuple[dict, str]:
+    _, front, body = page.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def test_every_page_exists():
+    pages = render_pages(tiny_archive())
+    assert sorted(pages) == [
+        "dumps/001_x.md",
+        "dumps/index.md",
+        "index.md",
+        "papers/a-i-title-i.md",
+        "papers/other.md",
+        "tags/index.md",
+        "tags/topic.md",
+    ]
+
+
+def test_paper_page_front_matter_and_body():
+    meta, body = split(render_pages(tiny_archive())["papers/a-i-title-i.md"])
+    assert meta["title"] == "A &lt;i&gt;Title&lt;/i&gt;"  # Material prints titles unescaped
+    assert '<h1 class="pa-paper__title">A &lt;i&gt;Title&lt;/i&gt;</h1>' in body
+    assert "Then &lt;b&gt;more&lt;/b&gt; text &amp; code" in body
+    assert '<a href="https://github.com/a/b"' in body
+    assert '<a class="pa-tag" href="../../tags/topic/">Topic</a>' in body
+    assert '<a href="../../dumps/001_x/">001_x</a> (Sep 19)' in body
+    assert "<li>kw one</li><li>kw two</li>" in body
+    assert "Code</span>" in body
+
+
+def test_body_is_one_raw_html_block():
+    """A blank line would end the HTML block and let Markdown read the rest."""
+    for name, page in render_pages(tiny_archive()).items():
+        _, body = split(page)
+        assert "\n\n" not in body.strip(), name
+        assert body.lstrip().startswith("<"), name
+
+
+def test_listing_pages_link_relative_to_their_depth():
+    pages = render_pages(tiny_archive())
+    assert 'href="../../papers/other/"' in pages["tags/topic.md"]
+    assert 'href="topic/"' in pages["tags/index.md"]
+    assert 'href="001_x/"' in pages["dumps/index.md"]
+    assert 'href="papers/other/"' in pages["index.md"]
+    assert "First sentence of the abstract is here." in pages["tags/topic.md"]
+    assert "Then" not in pages["tags/topic.md"].split("pa-item__lead")[1].split("</p>")[0]
