@@ -21,6 +21,10 @@ from .stages import StageClock
 class BuildError(Exception):
     """A stage failed; the message says which and why."""
 
+    def __init__(self, message: str, report: BuildReport | None = None):
+        super().__init__(message)
+        self.report = report  # what was read before the failure, for accounting
+
 
 @dataclass
 class Paths:
@@ -74,7 +78,8 @@ def generate(
         listed = "\n".join(f"  {p}" for p in errors)
         raise BuildError(
             f"{len(errors)} error(s) in the dumps; fix them, or pass --skip-bad to build"
-            f" without the rejected entries:\n{listed}"
+            f" without the rejected entries:\n{listed}",
+            report,
         )
     with stage("merge"):
         papers, warnings = merge_entries(report.dumps)
@@ -84,7 +89,10 @@ def generate(
     cache.save()
     report.archive = Archive(dumps=report.dumps, papers=papers, tags=tags)
     with stage("render"):
-        pages = render_pages(report.archive)
+        try:  # every page in memory first: a failure here writes nothing
+            pages = render_pages(report.archive)
+        except Exception as exc:
+            raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):
         write_pages(pages, paths.site_src)
     return report

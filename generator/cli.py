@@ -7,8 +7,16 @@ import sys
 from pathlib import Path
 
 from .build import BuildError, Paths, build_site, generate, log
-from .check import check_dumps, format_check
+from .check import account, check_dumps, format_check, same_dumps
 from .stages import StageClock
+
+
+def log_accounting(report) -> None:
+    """entries read = papers + repeats + rejected, then every problem with file:line."""
+    warnings = same_dumps(report.dumps)
+    log(f"{len(report.dumps)} dumps: {account(report.dumps)}")
+    for problem in report.problems + warnings:
+        log(f"  {problem}")
 
 
 def cmd_build(args) -> int:
@@ -17,20 +25,22 @@ def cmd_build(args) -> int:
     try:
         report = generate(paths, skip_bad=args.skip_bad, jobs=args.jobs, clock=clock)
     except BuildError as exc:
-        log(f"error: {exc}")
+        message = str(exc)
+        if exc.report is not None and exc.report.dumps:
+            log_accounting(exc.report)  # lists every problem already
+            message = message.splitlines()[0]
+        log(f"error: {message}")
+        log("nothing was built: site_src/ and site/ are left as they were")
         return 1
     archive = report.archive
-    rejected = sum(1 for p in report.problems if p.severity == "error")
-    repeats = report.entries - len(archive.papers)
+    log_accounting(report)
     log(
-        f"{len(report.dumps)} dumps: {report.entries} entries read = {len(archive.papers)} papers"
-        f" + {repeats} repeats; {rejected} rejected; {len(archive.tags)} tags;"
+        f"{len(archive.papers)} papers, {len(archive.tags)} tags;"
         f" keywords extracted for {report.extracted} papers (rest from cache)"
     )
-    for problem in report.problems:
-        log(f"  {problem}")
-    if rejected:
-        log(f"warning: --skip-bad: {rejected} bad entries left out of the site")
+    bad = sum(len(d.errors) for d in report.dumps)
+    if bad:
+        log(f"warning: --skip-bad: built without {bad} bad entries or files (listed above)")
     log(f"pages written to {paths.site_src}")
     if not args.no_mkdocs:
         log("building the site with MkDocs ...")

@@ -38,6 +38,10 @@ class Dump:
     listing_date: str | None
     entries: list[Entry]
     problems: list[Problem] = field(default_factory=list)
+    entries_read: int = 0  # entries + rejected; defined in parse.py
+    rejected: list[Problem] = field(
+        default_factory=list
+    )  # one per rejected entry, also in problems
 
     @property
     def errors(self) -> list[Problem]:
