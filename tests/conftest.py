@@ -54,4 +54,5 @@ def seed_site(tmp_path_factory) -> Path:
     root = make_project(tmp_path_factory.mktemp("seed"), seeds=True)
     result = run_generator(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
+    (root / "build.log").write_text(result.stderr)  # for tests of what the build printed
     return root
