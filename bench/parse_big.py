@@ -1,6 +1,6 @@
 """Time and peak memory of parsing one big generated dump.
 
-    .venv/bin/python bench/parse_big.py [MEGABYTES]   (default 50)
+.venv/bin/python bench/parse_big.py [MEGABYTES]   (default 50)
 """
 
 from __future__ import annotations

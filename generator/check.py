@@ -49,19 +49,22 @@ def account(dumps: list[Dump]) -> Accounting:
     )
 
 
+def dump_key(dump: Dump) -> tuple:
+    return (dump.entries_read, *(paper_key(e.title) for e in dump.entries))
+
+
 def same_dumps(dumps: list[Dump], earlier: list[Dump] | None = None) -> list[Problem]:
     """A warning for each dump listing exactly the papers of an earlier one
     (the same page saved twice under two names)."""
     seen: dict[tuple[str, ...], Dump] = {}
     for dump in earlier or []:
         if dump.entries:
-            seen.setdefault(tuple(paper_key(e.title) for e in dump.entries), dump)
+            seen.setdefault(dump_key(dump), dump)
     warnings = []
     for dump in dumps:
         if not dump.entries:
             continue
-        key = tuple(paper_key(e.title) for e in dump.entries)
-        first = seen.setdefault(key, dump)
+        first = seen.setdefault(dump_key(dump), dump)
         if first is not dump and first.path != dump.path:
             warnings.append(
                 Problem(

@@ -103,7 +103,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     all is legacy 8-bit: Windows-1252 (a superset of Latin-1's printable
     range), with a warning."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return None, [Problem(path, 1, f"UTF-16 file, but not valid UTF-16 ({exc.reason})")]
         return text, [
             Problem(path, 1, "UTF-16 file decoded; please save dumps as UTF-8", "warning")
         ]

@@ -47,7 +47,9 @@ def daily_items(items, date: str = "Sep 19") -> str:
 
 
 def pairs(n: int, start: int = 1) -> list[tuple[str, str]]:
-    return [(f"Paper title number {i}", f"{ABSTRACT} Variant {i}.") for i in range(start, start + n)]
+    return [
+        (f"Paper title number {i}", f"{ABSTRACT} Variant {i}.") for i in range(start, start + n)
+    ]
 
 
 def line_no(text: str, needle: str) -> int:

@@ -27,10 +27,10 @@ from tests.dumpgen import (
     daily_items,
     line_no,
     packed,
-    write_big_dump,
     packed_lines,
     pairs,
     unaccounted_lines,
+    write_big_dump,
 )
 
 T1, A1 = "First good title", ABSTRACT + " One."
@@ -124,8 +124,9 @@ def catalogue() -> dict[str, Case]:
             text=lines_text(packed_lines(["Café first", A1, "Broken", "BAD", T3, A3])),
         ),
         "utf8_truncated_at_end": Case(
-            (lines_text(packed_lines(["Café first", A1, "Cut short"])) + A3 + " \u2014")
-            .encode()[:-2],
+            (lines_text(packed_lines(["Café first", A1, "Cut short"])) + A3 + " \u2014").encode()[
+                :-2
+            ],
             titles=["Café first"],
             rejected=[("Cut short", "line 6 has invalid UTF-8 bytes")],
             text=lines_text(packed_lines(["Café first", A1, "Cut short"])),
@@ -260,7 +261,7 @@ def test_check_accounts_for_every_entry_of_every_bad_dump(tmp_path):
             line = line_no(case.text, needle)
             assert f"{paths[name]}:{line}: error: " in block and why in block
         if case.file_error:
-            assert f": error: " in block and case.file_error in block
+            assert ": error: " in block and case.file_error in block
         failed = bool(case.rejected or case.file_error)
         assert block.rstrip().endswith("FAILED: 1 error(s)" if failed else "OK"), block
 
@@ -368,7 +369,9 @@ def test_titles_in_other_scripts_or_only_symbols_get_unique_slugs(tmp_path):
         "😀🚀",
         "∑∫∂",
     ]
-    slugs = merged_slugs(packed([(t, ABSTRACT + f" {i}.") for i, t in enumerate(titles)]), folder=tmp_path)
+    slugs = merged_slugs(
+        packed([(t, ABSTRACT + f" {i}.") for i, t in enumerate(titles)]), folder=tmp_path
+    )
     assert set(slugs) == set(titles)
     assert len(set(slugs.values())) == len(titles)
     for slug in slugs.values():
@@ -384,4 +387,3 @@ def test_a_50_mb_dump_parses_completely(tmp_path):
     dump = read_dump(path)
     assert (len(dump.entries), dump.entries_read, dump.problems) == (count, count, [])
     assert dump.entries[-1].title == f"Generated paper {count - 1} on a large dump"
-
