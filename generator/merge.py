@@ -26,7 +26,10 @@ def normalise_title(title: str) -> str:
 
 
 def title_hash(title: str) -> str:
-    return hashlib.sha256(normalise_title(title).encode()).hexdigest()[:8]
+    # A title of symbols only normalises to "": hash it as written instead,
+    # so that different symbol titles get different slugs.
+    key = normalise_title(title) or unicodedata.normalize("NFKC", title)
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def base_slug(title: str) -> str:

@@ -376,6 +376,7 @@ def test_titles_in_other_scripts_or_only_symbols_get_unique_slugs(tmp_path):
     assert len(set(slugs.values())) == len(titles)
     for slug in slugs.values():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug), slug
+        assert re.fullmatch(r"paper-[0-9a-f]{8}", slug) or not slug.startswith("paper-"), slug
     assert slugs["Μεγάλα γλωσσικά μοντέλα"] == "megala-glossika-montela"
 
 
