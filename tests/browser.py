@@ -1,0 +1,121 @@
+"""Shared browser-test helpers: a static server for a built site on
+127.0.0.1 and Debian's headless chromium driven by Playwright.
+
+Use in a test module:
+
+    from tests.browser import browser, serve_site  # noqa: F401  (fixtures)
+
+    @pytest.mark.browser
+    def test_x(browser, serve_site, some_built_site):
+        with serve_site(some_built_site / "site") as base_url:
+            page = browser.new_page()
+            page.goto(base_url)
+
+Browser tests skip when /usr/bin/chromium is missing, except under CI=true,
+where they fail: CI must run them. Never `playwright install`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        pass
+
+
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """Serve site/ over http on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def serve_site():
+    """The `serving` context manager, as a fixture."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """Everything a page did that a reader did not ask for: dialogs opened,
+    requests to anywhere but 127.0.0.1 (aborted), console errors, uncaught
+    exceptions."""
+
+    def __init__(self, context, base_url: str):
+        self.dialogs: list[str] = []
+        self.outside: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.base_url = base_url
+        context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base_url):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def attach(self, page) -> None:
+        page.on("dialog", self._dialog)
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def assert_quiet(self) -> None:
+        assert self.dialogs == [], "a dialog opened"
+        assert self.outside == [], "a request left 127.0.0.1"
+        assert self.console_errors == [] and self.page_errors == []
