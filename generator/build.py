@@ -87,7 +87,9 @@ def generate(
     cache = KeywordCache(paths.cache / "keywords.json")
     tags, report.extracted = enrich(papers, cache, jobs=jobs, progress=progress, clock=report.clock)
     cache.save()
-    report.archive = Archive(dumps=report.dumps, papers=papers, tags=tags)
+    # A dump left with no entries (refused whole under --skip-bad) gets no page.
+    listed = [d for d in report.dumps if d.entries]
+    report.archive = Archive(dumps=listed, papers=papers, tags=tags)
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
             pages = render_pages(report.archive)

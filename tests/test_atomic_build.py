@@ -83,14 +83,18 @@ def test_dump_error_refuses_to_build_and_touches_nothing(project):
 def test_skip_bad_builds_without_the_rejected_entries_and_says_so(project):
     site = tree(project / "site")
     (project / "dumps" / "002_bad.txt").write_text(BAD_DUMP)
+    (project / "dumps" / "003_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     result = run_generator(project, "build", "--skip-bad")
     assert result.returncode == 0, result.stderr
-    assert "2 dumps: 6 entries read = 5 papers + 0 repeats + 1 rejected" in result.stderr
-    assert "warning: --skip-bad: built without 1 bad entries or files" in result.stderr
+    assert "3 dumps: 6 entries read = 5 papers + 0 repeats + 1 rejected" in result.stderr
+    assert re.search(r"003_binary\.txt:1: error: binary file \(\d+% control bytes\)", result.stderr)
+    assert "warning: --skip-bad: built without 2 bad entries or files" in result.stderr
     new_site = tree(project / "site")
     assert new_site != site
     assert "papers/a-new-paper-that-a-good-rebuild-would-add/index.html" in new_site
     assert not any(b"whose abstract was lost" in page for page in new_site.values())
+    assert "dumps/002_bad/index.html" in new_site
+    assert not any("003_binary" in name for name in new_site)
 
 
 def test_template_error_leaves_site_and_site_src_as_they_were(project, monkeypatch, capsys):

@@ -388,3 +388,17 @@ def test_a_50_mb_dump_parses_completely(tmp_path):
     dump = read_dump(path)
     assert (len(dump.entries), dump.entries_read, dump.problems) == (count, count, [])
     assert dump.entries[-1].title == f"Generated paper {count - 1} on a large dump"
+
+
+def test_check_markdown_summary_gives_the_accounting_and_located_errors(tmp_path):
+    path = write_catalogue_one(tmp_path, "two_titles_in_a_row")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--format", "markdown", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert "3 entries read = 2 papers + 0 repeats + 1 rejected." in result.stdout
+    line = line_no(CATALOGUE["two_titles_in_a_row"].text, "Title A")
+    assert f"- `two_titles_in_a_row.txt:{line}` error: title with no abstract" in result.stdout
