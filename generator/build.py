@@ -15,6 +15,7 @@ from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
 from .render import render_pages, write_pages
+from .search_index import SearchIndexError, index_site
 from .stages import StageClock
 
 
@@ -110,6 +111,8 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
     try:
         with clock.stage("mkdocs"):
             run_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
+        with clock.stage("search index"):
+            index_search(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -128,6 +131,13 @@ def run_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> None:
     result = subprocess.run(cmd, cwd=config.parent, env=env)
     if result.returncode != 0:
         raise BuildError(f"mkdocs build failed (exit {result.returncode}); site/ left as it was")
+
+
+def index_search(site: Path) -> None:
+    try:
+        index_site(site)
+    except SearchIndexError as exc:
+        raise BuildError(f"{exc}; site/ left as it was") from exc
 
 
 def swap_in(new: Path, site: Path) -> None:
