@@ -21,6 +21,7 @@ import contextlib
 import functools
 import http.server
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -52,18 +54,26 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """Serve site/ over http on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serving(site: Path, prefix: str = "") -> Iterator[str]:
+    """Serve site/ over http on 127.0.0.1 at a free port; yields the base URL.
+    With a prefix the site lives under /prefix/, as on a GitHub Pages
+    project site (https://user.github.io/repo/)."""
+    with tempfile.TemporaryDirectory() as mount:
+        root = Path(site)
+        if prefix:
+            os.symlink(root.resolve(), Path(mount) / prefix)
+            root = Path(mount)
+        handler = functools.partial(QuietHandler, directory=str(root))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            path = f"/{prefix}/" if prefix else "/"
+            yield f"http://127.0.0.1:{server.server_address[1]}{path}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
 
 
 @pytest.fixture
@@ -72,17 +82,26 @@ def serve_site():
     return serving
 
 
-@pytest.fixture(scope="session")
-def browser():
-    require_chromium()
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's headless chromium (also for bench/, outside pytest)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
+        launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        yield chromium
-        chromium.close()
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    with chromium() as launched:
+        yield launched
 
 
 class PageWatch:
