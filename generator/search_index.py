@@ -60,9 +60,11 @@ def index_site(site: Path, glob: str = PAPER_GLOB) -> IndexReport:
         raise SearchIndexError(f"pagefind failed on {site} (exit {result.returncode}): {detail}")
     found = re.search(r"Indexed (\d+) pages?", result.stdout)
     pages = int(found.group(1)) if found else 0
-    if papers and pages == 0:
-        # The paper template lost its data-pagefind-body: search would be empty.
+    if "Did not find a data-pagefind-body" in result.stdout or pages != len(papers):
+        # Pagefind then indexes whole pages (header, nav and all), or skips
+        # papers: the paper template must mark its article data-pagefind-body.
         raise SearchIndexError(
-            f"pagefind indexed no page of the {len(papers)} paper pages in {site}"
+            f"pagefind indexed {pages} of the {len(papers)} paper pages in {site}:"
+            " every paper page needs one data-pagefind-body element"
         )
     return IndexReport(pages=pages, seconds=seconds, bundle=site / BUNDLE_DIR)
