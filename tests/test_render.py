@@ -56,11 +56,14 @@ def test_every_page_exists():
 def test_paper_page_front_matter_and_body():
     meta, body = split(render_pages(tiny_archive())["papers/a-i-title-i.md"])
     assert meta["title"] == "A &lt;i&gt;Title&lt;/i&gt;"  # Material prints titles unescaped
-    assert '<h1 class="pa-paper__title">A &lt;i&gt;Title&lt;/i&gt;</h1>' in body
+    assert (
+        '<h1 class="pa-paper__title" data-pagefind-weight="10" data-pagefind-meta="title">'
+        "A &lt;i&gt;Title&lt;/i&gt;</h1>" in body
+    )
     assert "Then &lt;b&gt;more&lt;/b&gt; text &amp; code" in body
     assert '<a href="https://github.com/a/b"' in body
-    assert '<a class="pa-tag" href="../../tags/topic/">Topic</a>' in body
-    assert '<a href="../../dumps/001_x/">001_x</a> (Sep 19)' in body
+    assert '<a class="pa-tag" href="../../tags/topic/" data-pagefind-filter="tag">Topic</a>' in body
+    assert '<a href="../../dumps/001_x/" data-pagefind-filter="dump">001_x</a> (Sep 19)' in body
     assert "<li>kw one</li><li>kw two</li>" in body
     assert "Code</span>" in body
 
