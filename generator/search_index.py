@@ -14,6 +14,7 @@ build time.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ def index_site(site: Path, glob: str = PAPER_GLOB) -> IndexReport:
     """Write site/pagefind/ for the paper pages of a built site."""
     site = Path(site)
     papers = list(site.glob(glob))
+    # Pagefind adds to an existing bundle; stale chunks would be served too.
+    shutil.rmtree(site / BUNDLE_DIR, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run(
         [str(pagefind_executable()), "--site", str(site), "--glob", glob],
