@@ -8,6 +8,8 @@ import re
 import pytest
 from browser import PHONE, browser, collect_errors, serve_site  # noqa: F401 - fixture
 
+from tests.test_untrusted import hostile_site  # noqa: F401 - fixture
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARABIC = "A Transformer-based Approach for Arabic Offline Handwritten Text Recognition"
@@ -186,3 +188,24 @@ def test_search_works_at_phone_width(browser, site_url):  # noqa: F811
     assert overflow == 0
     assert errors == []
     context.close()
+
+
+def test_hostile_titles_and_abstracts_stay_text_in_results(browser, hostile_site):  # noqa: F811
+    with serve_site(hostile_site / "site") as url:
+        context = browser.new_context()
+        page = context.new_page()
+        errors = collect_errors(page)
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url)
+        page.keyboard.press("/")
+        search(page, "alert")
+        titles = page.locator(".pa-search__title").all_inner_texts()
+        assert {"<script>alert(1)</script>", "Paper 1 <img src=x onerror=alert(1)>"} <= set(titles)
+        excerpts = page.locator(".pa-search__excerpt").all_inner_texts()
+        assert any("<img src=x onerror=alert(1)>" in e for e in excerpts), excerpts
+        injected = page.locator(".pa-search__results img, .pa-search__results script")
+        assert injected.count() == 0
+        page.wait_for_timeout(300)
+        assert dialogs == [] and errors == []
+        context.close()
