@@ -45,9 +45,6 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from browser import chromium, require_chromium, serve_site  # noqa: E402
 
 from bench.synth import make_paper, seed_material  # noqa: E402
 from generator.merge import base_slug, merge_entries  # noqa: E402
@@ -55,6 +52,7 @@ from generator.models import Dump, Paper, Tag  # noqa: E402
 from generator.parse import read_dumps  # noqa: E402
 from generator.render import make_env  # noqa: E402
 from generator.search_index import index_site  # noqa: E402
+from tests.browser import chromium, require_chromium, serving  # noqa: E402
 
 STOP_WORDS = set(
     "the and for with from via into onto over under using towards toward through"
@@ -336,7 +334,7 @@ def main() -> None:
             memory = (
                 f"peak RSS {after:,.0f} MB" if after > before else f"peak RSS <= {before:,.0f} MB"
             )
-        with serve_site(site) as url, chromium() as browser:
+        with serving(site) as url, chromium() as browser:
             at1, at5, misses = recall(browser, url, queries)
             print(
                 f"  known-item ({len(queries)} papers, query = 3 rarest title words): recall@1 {at1:.1%}, recall@5 {at5:.1%}"
@@ -361,7 +359,7 @@ def main() -> None:
             # Queries by the same rule, the codename every synthetic title
             # starts with left out (it alone would find the paper).
             synth_queries = known_item_queries(synth_papers, args.queries)
-            with serve_site(synth_dir) as url, chromium() as browser:
+            with serving(synth_dir) as url, chromium() as browser:
                 at1, at5, _ = recall(browser, url, synth_queries)
                 print(
                     f"  known-item ({len(synth_queries)} papers, same rule, codename left out):"
