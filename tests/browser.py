@@ -1,9 +1,9 @@
 """Shared browser-test helpers: a static server for a built site on
 127.0.0.1 and Debian's headless chromium driven by Playwright.
 
-Use in a test module:
-
-    from tests.browser import browser, serve_site  # noqa: F401  (fixtures)
+conftest.py registers the `browser` and `serve_site` fixtures for every
+test module (a test module must not import them again: each import would
+start its own Playwright):
 
     @pytest.mark.browser
     def test_x(browser, serve_site, some_built_site):

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# Browser fixtures registered once here: a session fixture imported into two
+# test modules would start two Playwright instances, which cannot coexist.
+from tests.browser import browser, serve_site  # noqa: F401 (fixtures)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "dumps").glob("*.txt"))
 DATA = Path(__file__).resolve().parent / "data"

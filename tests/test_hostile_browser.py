@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import PageWatch, browser, serve_site  # noqa: F401 (fixtures)
+from tests.browser import PageWatch
 from tests.conftest import make_project, run_generator
 from tests.dumpgen import ABSTRACT, daily
 
