@@ -17,6 +17,7 @@ from .parse import read_dumps
 from .render import render_pages, write_pages
 from .search_index import SearchIndexError, index_site
 from .stages import StageClock
+from .tag_rules import TagRulesError, load_rules
 
 
 class BuildError(Exception):
@@ -64,9 +65,11 @@ def generate(
     jobs: int | None = None,
     progress: bool | None = None,
     clock: StageClock | None = None,
+    write: bool = True,
 ) -> BuildReport:
-    """dumps/ -> site_src/ pages. Raises BuildError when a dump has errors
-    and skip_bad is not set; site_src/ is then left as it was."""
+    """dumps/ -> site_src/ pages (without write: only the archive). Raises
+    BuildError when a dump has errors and skip_bad is not set; site_src/ is
+    then left as it was."""
     report = BuildReport(dumps=[], clock=clock or StageClock())
     stage = report.clock.stage
     with stage("parse"):
@@ -85,12 +88,20 @@ def generate(
     with stage("merge"):
         papers, warnings = merge_entries(report.dumps)
     report.problems += warnings
+    try:
+        rules = load_rules(paths.root / "tags.yml")
+    except TagRulesError as exc:
+        raise BuildError(str(exc)) from exc
     cache = KeywordCache(paths.cache / "keywords.json")
-    tags, report.extracted = enrich(papers, cache, jobs=jobs, progress=progress, clock=report.clock)
+    tags, report.extracted = enrich(
+        papers, cache, jobs=jobs, progress=progress, clock=report.clock, rules=rules
+    )
     cache.save()
     # A dump left with no entries (refused whole under --skip-bad) gets no page.
     listed = [d for d in report.dumps if d.entries]
     report.archive = Archive(dumps=listed, papers=papers, tags=tags)
+    if not write:
+        return report
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
             pages = render_pages(report.archive)

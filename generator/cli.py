@@ -81,6 +81,18 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_tags(args) -> int:
+    from .tag_report import tag_report
+
+    try:
+        report = generate(Paths.at(args.root), skip_bad=True, jobs=args.jobs, write=False)
+    except BuildError as exc:
+        log(f"error: {exc}")
+        return 1
+    print(tag_report(report.archive.papers, report.archive.tags, args.top, args.sample), end="")
+    return 0
+
+
 def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--skip-bad",
@@ -123,6 +135,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(func=cmd_serve)
+    t = sub.add_parser("tags", help="print the top tags and a sample of papers with their tags")
+    t.add_argument("--top", type=int, default=100, help="how many tags to list (default: 100)")
+    t.add_argument("--sample", type=int, default=10, help="papers to show (default: 10)")
+    t.add_argument("--jobs", type=int, default=None, help="processes for keyword extraction")
+    t.set_defaults(func=cmd_tags)
     return p
 
 

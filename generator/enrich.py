@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .clean import clean_text, extract_links
-from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text
+from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text, special_terms
 from .models import Paper, Tag
 from .stages import StageClock
-from .tags import KEYWORDS_SHOWN, build_tags, is_candidate
+from .tag_rules import TagRules
+from .tags import build_tags
 
 
 def enrich(
@@ -16,6 +17,7 @@ def enrich(
     jobs: int | None = None,
     progress: bool | None = None,
     clock: StageClock | None = None,
+    rules: TagRules | None = None,
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords and tags in place; returns the tags and
     how many papers needed fresh keyword extraction."""
@@ -29,17 +31,24 @@ def enrich(
     with clock.stage("keywords"):
         candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
     with clock.stage("tags"):
-        tags = assign_tags(papers, candidates)
+        tags = assign_tags(papers, texts, candidates, rules)
     return tags, extracted
 
 
-def assign_tags(papers: list[Paper], candidates: list[list[list]]) -> list[Tag]:
-    paper_keywords = {}
-    for paper, found in zip(papers, candidates, strict=True):
-        keywords = [kw for kw, _score in found]
-        paper.keywords = [kw for kw in keywords if is_candidate(kw)][:KEYWORDS_SHOWN]
-        paper_keywords[paper.slug] = keywords
-    tags, paper_tags = build_tags(paper_keywords)
+def assign_tags(
+    papers: list[Paper], texts: list[str], candidates: list[list[list]], rules: TagRules | None
+) -> list[Tag]:
+    paper_keywords, paper_texts, paper_titles = {}, {}, {}
+    for paper, text, found in zip(papers, texts, candidates, strict=True):
+        # YAKE's candidates, best first, then the terms YAKE cannot see
+        # (GPT-4, 3D, mixture-of-experts).
+        paper_keywords[paper.slug] = [kw for kw, _score in found] + special_terms(
+            paper.title, paper.text
+        )
+        paper_texts[paper.slug] = text
+        paper_titles[paper.slug] = paper.title
+    result = build_tags(paper_keywords, paper_texts, paper_titles, rules)
     for paper in papers:
-        paper.tags = paper_tags[paper.slug]
-    return tags
+        paper.tags = result.paper_tags[paper.slug]
+        paper.keywords = result.paper_keywords[paper.slug]
+    return result.tags

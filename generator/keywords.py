@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -18,38 +19,82 @@ from pathlib import Path
 import yake
 from tqdm import tqdm
 
+STOPWORDS = frozenset(
+    (Path(yake.__file__).parent / "core" / "StopwordsList" / "stopwords_en.txt")
+    .read_text(encoding="utf-8", errors="ignore")
+    .split()
+)
+
 
 @dataclass(frozen=True)
 class KeywordSettings:
     language: str = "en"
     max_ngram: int = 3
-    candidates: int = 20  # asked of YAKE; the tag step keeps fewer
+    candidates: int = 60  # asked of YAKE; the tag step keeps far fewer
     dedup_lim: float = 0.8
     window_size: int = 1
-    version: int = 1  # bump when keyword_text() changes
+    version: int = 2  # bump when keyword_text() changes
+
+
+def _lower_part(part: str) -> str:
+    rest = part[1:]
+    if part[:1].isupper() and rest == rest.lower() and not any(c.isdigit() for c in part):
+        return part.lower()
+    return part
 
 
 def sentence_case(title: str) -> str:
     """Lower-case capitalised words so title capitals do not dominate YAKE;
+    each part of a hyphenated word counts ("Large-Scale" -> "large-scale");
     acronyms and mixed-case names (LLMs, GPT-4, DeepSeek) stay."""
     words = title.split()
-    out = []
-    for i, word in enumerate(words):
-        rest = word[1:]
-        if (
-            i > 0
-            and word[:1].isupper()
-            and rest == rest.lower()
-            and not any(c.isdigit() for c in word)
-        ):
-            word = word.lower()
-        out.append(word)
+    out = words[:1]
+    for word in words[1:]:
+        out.append("-".join(_lower_part(part) for part in word.split("-")))
     return " ".join(out)
 
 
 def keyword_text(title: str, text: str) -> str:
     title = sentence_case(title).rstrip(".:;!? ")
     return f"{title}. {text}"
+
+
+# YAKE drops tokens that mix digits and letters (GPT-4, 3D) and tokens with
+# two hyphens or more (mixture-of-experts, text-to-image).
+SPECIAL = re.compile(
+    r"(?<![\w-])(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}"
+    r"|(?=[\w-]*[0-9])(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)(?![\w-])"
+)
+# Counts and sizes are not topics: 7B, 100K, 2x, 1st, 10-fold, 2024a.
+MEASURE = re.compile(r"^[0-9][0-9.,]*(?:[kmbtKMBTxX%]|st|nd|rd|th|fold|[a-z])?$|^[A-Za-z]?[0-9]+$")
+NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
+
+
+def special_terms(title: str, text: str) -> list[str]:
+    """Terms YAKE cannot produce, alone and with up to two following words
+    ("text-to-image diffusion models"), kept when they are in the title or
+    said twice; in text order."""
+    title = sentence_case(title)
+    both = f"{title}. {text}"
+    found: dict[str, int] = {}  # lower-cased phrase -> times seen
+    spelled: dict[str, str] = {}  # lower-cased phrase -> first spelling
+    for match in SPECIAL.finditer(both):
+        token = match.group(0)
+        if MEASURE.match(token.replace("-", "")):
+            continue
+        phrase, end = token, match.end()
+        phrases = [phrase]
+        for _ in range(2):
+            nxt = NEXT_WORD.match(both, end)
+            if not nxt or nxt.group(1).lower() in STOPWORDS:
+                break
+            phrase, end = f"{phrase} {nxt.group(1)}", nxt.end()
+            phrases.append(phrase)
+        for p in phrases:
+            found[p.lower()] = found.get(p.lower(), 0) + 1
+            spelled.setdefault(p.lower(), p)
+    low_title = title.lower()
+    return [spelled[p] for p, n in found.items() if n >= 2 or p in low_title]
 
 
 def cache_key(settings: KeywordSettings, text: str) -> str:
