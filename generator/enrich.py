@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from .clean import clean_text, extract_links
-from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text, special_terms
+from .keywords import (
+    KeywordCache,
+    KeywordSettings,
+    extract_keywords,
+    keyword_text,
+    with_special_terms,
+)
 from .models import Paper, Tag
 from .stages import StageClock
 from .tag_rules import TagRules
@@ -40,11 +46,10 @@ def assign_tags(
 ) -> list[Tag]:
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, candidates, strict=True):
-        # YAKE's candidates, best first, then the terms YAKE cannot see
+        # YAKE's candidates, best first, with the terms YAKE cannot see
         # (GPT-4, 3D, mixture-of-experts).
-        paper_keywords[paper.slug] = [kw for kw, _score in found] + special_terms(
-            paper.title, paper.text
-        )
+        yake_found = [kw for kw, _score in found]
+        paper_keywords[paper.slug] = with_special_terms(yake_found, paper.title, paper.text)
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
     result = build_tags(paper_keywords, paper_texts, paper_titles, rules)

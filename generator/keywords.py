@@ -97,6 +97,20 @@ def special_terms(title: str, text: str) -> list[str]:
     return [spelled[p] for p, n in found.items() if n >= 2 or p in low_title]
 
 
+TITLE_TERMS_AT = 3  # where special terms of the title join YAKE's list
+
+
+def with_special_terms(candidates: list[str], title: str, text: str) -> list[str]:
+    """YAKE's candidates (best first) with the special terms: those in the
+    title near the top, since YAKE would have ranked them there, the rest
+    after YAKE's."""
+    terms = special_terms(title, text)
+    low_title = sentence_case(title).lower()
+    in_title = [t for t in terms if t.lower() in low_title]
+    rest = [t for t in terms if t.lower() not in low_title]
+    return candidates[:TITLE_TERMS_AT] + in_title + candidates[TITLE_TERMS_AT:] + rest
+
+
 def cache_key(settings: KeywordSettings, text: str) -> str:
     blob = json.dumps(asdict(settings), sort_keys=True) + "\n" + text
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -55,7 +55,8 @@ LONE_MODIFIER_SHARE = 0.75
 ACRONYM_AGREEMENT = 0.6
 
 GENERIC_WORDS = {
-    "accuracy", "algorithm", "amount", "application", "computational", "cost",
+    "accuracy", "algorithm", "amount", "application", "computational", "cost", "overview",
+    "review", "survey",
     "distribution", "effect", "efficiency", "impact", "labeled", "number", "quality",
     "downstream", "paradigm", "point", "process", "research", "scale", "set", "setting",
     "family", "setup", "size", "time", "way",

@@ -22,7 +22,7 @@ def make_project(
     folder: Path, dumps: dict[str, str | bytes] | None = None, seeds: bool = False
 ) -> Path:
     """A project folder with the real config and theme, and the given dumps."""
-    for name in ("mkdocs.yml",):
+    for name in ("mkdocs.yml", "tags.yml"):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "theme_overrides", folder / "theme_overrides")
     shutil.copytree(

@@ -1,0 +1,78 @@
+"""The keyword step: sentence-cased titles, YAKE asked for more than the
+tag step keeps, a cache key that covers every setting, and the pass for
+terms YAKE cannot produce. Phrases are real seed titles and sentences."""
+
+from dataclasses import fields, replace
+
+from generator.keywords import (
+    KeywordCache,
+    KeywordSettings,
+    cache_key,
+    extract_keywords,
+    keyword_text,
+    sentence_case,
+    special_terms,
+)
+from generator.tags import KEYWORDS_SHOWN, TAGS_PER_PAPER
+
+
+def test_title_capitals_are_lowered_but_acronyms_stay():
+    title = "1-bit Adam: Communication Efficient Large-Scale Training with Adam's Convergence Speed"
+    assert sentence_case(title) == (
+        "1-bit adam: communication efficient large-scale training with adam's convergence speed"
+    )
+    title = "A Survey of Self-Evolving Agents: On Path to Artificial Super Intelligence"
+    assert sentence_case(title) == (
+        "A survey of self-evolving agents: on path to artificial super intelligence"
+    )
+    title = "V: Aligning MLLMs through Open-Source AI Feedback for Super GPT-4V Trustworthiness"
+    assert "MLLMs" in sentence_case(title) and "GPT-4V" in sentence_case(title)
+    assert " AI " in sentence_case(title)
+
+
+def test_capitalised_title_words_no_longer_dominate_the_keywords():
+    title = "Experts Unlock Parameter Efficient Fine-Tuning of Large Language Models"
+    text = keyword_text(title, "We study how sparse experts adapt large language models.")
+    (found,), _ = extract_keywords([text], jobs=1)
+    assert "Experts Unlock Parameter" not in [kw for kw, _ in found]
+
+
+def test_yake_is_asked_for_more_candidates_than_shown():
+    assert KeywordSettings().candidates >= 4 * max(KEYWORDS_SHOWN, TAGS_PER_PAPER)
+
+
+def test_cache_key_changes_with_every_setting():
+    base = KeywordSettings()
+    text = keyword_text("Scaling Laws for Neural Language Models", "We study scaling laws.")
+    keys = {cache_key(base, text)}
+    for f in fields(KeywordSettings):
+        value = getattr(base, f.name)
+        changed = value + "x" if isinstance(value, str) else value + 1
+        keys.add(cache_key(replace(base, **{f.name: changed}), text))
+    assert len(keys) == len(fields(KeywordSettings)) + 1
+
+
+def test_cache_is_used_on_the_second_run(tmp_path):
+    texts = [keyword_text("Gradient Episodic Memory for Continual Learning", "We study GEM.")]
+    cache = KeywordCache(tmp_path / "k.json")
+    first, extracted = extract_keywords(texts, cache=cache, jobs=1)
+    cache.save()
+    again, extracted_again = extract_keywords(texts, cache=KeywordCache(tmp_path / "k.json"))
+    assert (extracted, extracted_again) == (1, 0) and first == again
+
+
+def test_terms_yake_cannot_see_get_their_own_pass():
+    title = "Human-VDM: Learning Single-Image 3D Human Gaussian Splatting from Video Diffusion Models"
+    text = (
+        "We investigate the opportunity given by the growing interest in text-to-image diffusion"
+        " models. Large language models (LLMs) such as GPT-3 and GPT-4 are powerful. GPT-4 is"
+        " used as a judge. Sparsely activated Mixture-of-Experts (MoE) models scale; a 7B model"
+        " and a 70B model use mixture-of-experts layers. We train text-to-image diffusion models."
+    )
+    found = special_terms(title, text)
+    assert "3D" in found and "3D human gaussian" in found  # in the title
+    assert "GPT-4" in found  # said twice
+    assert "text-to-image diffusion models" in found
+    assert "Mixture-of-Experts" in found
+    assert "GPT-3" not in found  # said once, not in the title
+    assert not {"7B", "70B"} & set(found)  # sizes are not topics
