@@ -1,14 +1,24 @@
 """Stage 3c, tags: per-paper keyword candidates -> a shared tag vocabulary.
 
-Every candidate and every paper text is read as a stream of canonical
-words: lower case, singular, hyphen = space, and acronyms defined in the
-texts ("large language models (LLMs)") replaced by their long form. A
-candidate's key is its canonical words, so "LLMs", "large-language models"
-and "Large Language Model" are one tag. Statistics measured on the texts
-then drop what a reader would not click: corpus-frequent generic words,
-truncated phrases ("large language", almost always followed by "model"),
-and phrases that occur almost only inside a longer tag. A key becomes a tag
-only when two or more papers carry it. Work is linear in the corpus size.
+Every candidate and every paper text is read as canonical words: lower
+case, singular, hyphen = space, and acronyms defined in the texts ("large
+language models (LLMs)") replaced by their long form, so "LLMs", "large
+language model" and "Large-Language Models" are one key, and "MoE models"
+is "mixture of experts models". Then, measured on the whole corpus:
+
+- boilerplate and stop words are trimmed off both ends of a candidate;
+- generic: corpus-frequent single words ("learning"), phrases of generic
+  words only ("model performance");
+- truncated: a phrase almost always followed, or preceded, by the same word
+  ("large language" -> model), or almost always followed by some noun
+  ("real-world");
+- lone words that are not topics: rare in titles, verbs, modifiers;
+- contained: phrases seen almost only inside a longer kept phrase.
+
+Kept keys merge when they differ only by spaces ("finetuning") or by a
+generic last word ("continual learning methods"), and as tags.yml says.
+A key is a tag only when two or more papers carry it. All work is a few
+passes over the texts with set look-ups: linear in the corpus size.
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
 from slugify import slugify
 
@@ -55,17 +67,15 @@ LONE_MODIFIER_SHARE = 0.75
 ACRONYM_AGREEMENT = 0.6
 
 GENERIC_WORDS = {
-    "accuracy", "algorithm", "amount", "application", "computational", "cost", "overview",
-    "review", "survey",
-    "distribution", "effect", "efficiency", "impact", "labeled", "number", "quality",
-    "downstream", "paradigm", "point", "process", "research", "scale", "set", "setting",
-    "family", "setup", "size", "time", "way",
-    "approach", "analysis", "architecture", "baseline", "benchmark", "capability",
-    "challenge", "data", "dataset", "design", "domain", "evaluation", "experiment",
-    "framework", "improvement", "information", "input", "learning", "method",
-    "methodology", "model", "network", "output", "paper", "parameter", "performance",
-    "problem", "result", "solution", "strategy", "study", "system", "task",
-    "technique", "training", "work",
+    "accuracy", "algorithm", "amount", "analysis", "application", "approach",
+    "architecture", "baseline", "benchmark", "capability", "challenge", "computational",
+    "cost", "data", "dataset", "design", "distribution", "domain", "downstream", "effect",
+    "efficiency", "evaluation", "experiment", "family", "framework", "impact",
+    "improvement", "information", "input", "labeled", "learning", "method", "methodology",
+    "model", "network", "number", "output", "overview", "paper", "paradigm", "parameter",
+    "performance", "point", "problem", "process", "quality", "research", "result", "review",
+    "scale", "set", "setting", "setup", "size", "solution", "strategy", "study", "survey",
+    "system", "task", "technique", "time", "training", "way", "work",
 }  # fmt: skip
 # Abstract-speak that never starts or ends a topic: trimmed off candidates
 # ("comprehensive survey" -> "survey", "extensive training data" -> ...).
@@ -192,7 +202,7 @@ def spelling(part: str, tokens: list[Token], i: int, j: int) -> str | None:
     """The text of tokens[i:j], or None when it cuts an acronym apart."""
     if not tokens[i][3] or (j < len(tokens) and not tokens[j][3]):
         return None
-    return display_case(part[tokens[i][1] : tokens[j - 1][2]])
+    return part[tokens[i][1] : tokens[j - 1][2]]
 
 
 # ---------------------------------------------------------------- acronyms
@@ -249,14 +259,21 @@ TRIM_START = _keys(BOILERPLATE) | _keys(STOPWORDS)
 TRIM_END = TRIM_START | _keys(BOILERPLATE_AT_END)
 
 
-def _trimmed(words: list[str], table: set, at_start: bool) -> int:
+@lru_cache(maxsize=1 << 18)
+def _word_key(word: str) -> tuple[str, ...]:
+    return canonical_words(word)
+
+
+def _flat(keys) -> tuple[str, ...]:
+    return tuple(chain.from_iterable(keys))
+
+
+def _trimmed(keys: list[tuple[str, ...]], table: set, at_start: bool) -> int:
     """How many words at one end of a phrase are boilerplate; each word is
     matched whole, so "large" never trims "large-scale"."""
     for n in (3, 2, 1):
-        if len(words) >= n:
-            part = words[:n] if at_start else words[-n:]
-            if canonical_words(" ".join(part)) in table:
-                return n
+        if len(keys) >= n and _flat(keys[:n] if at_start else keys[-n:]) in table:
+            return n
     return 0
 
 
@@ -268,30 +285,25 @@ def candidate(
     of an acronym's long form ("large language models"). () when nothing
     is left."""
     words = phrase.split()
+    keys = [_word_key(w) for w in words]  # per word, no acronyms expanded
 
-    def starts_term(ws: list[str]) -> bool:
-        key = canonical_words(" ".join(ws[:MAX_WORDS]))
+    def starts_term() -> bool:
+        key = _flat(keys[:MAX_WORDS])
         return any(key[:n] in long_forms for n in range(2, len(key) + 1))
 
-    def ends_term(ws: list[str]) -> bool:
-        key = canonical_words(" ".join(ws[-MAX_WORDS:]))
+    def ends_term() -> bool:
+        key = _flat(keys[-MAX_WORDS:])
         return any(key[-n:] in long_forms for n in range(2, len(key) + 1))
 
-    while words and (n := _trimmed(words, TRIM_START, True)) and not starts_term(words):
-        words = words[n:]
-    while words and (n := _trimmed(words, TRIM_END, False)) and not ends_term(words):
-        words = words[:-n]
+    while words and (n := _trimmed(keys, TRIM_START, True)) and not starts_term():
+        words, keys = words[n:], keys[n:]
+    while words and (n := _trimmed(keys, TRIM_END, False)) and not ends_term():
+        words, keys = words[:-n], keys[:-n]
     text = " ".join(words)
-    key = canonical_words(text, acronyms)
+    key = canonical_words(text, acronyms) if text != text.lower() else _flat(keys)
     if not key or len(key) > MAX_WORDS or all(w.isdigit() for w in key) or key in TRIM_END:
         return (), ""
     return key, display_case(text)
-
-
-def is_candidate(keyword: str) -> bool:
-    """Worth showing as a keyword at all, before corpus statistics."""
-    key, _ = candidate(keyword, {})
-    return bool(key) and not (len(key) == 1 and key[0] in GENERIC_WORDS)
 
 
 # ---------------------------------------------------------------- statistics
@@ -331,15 +343,11 @@ def measure(streams: dict[str, list[Segment]], keys: set) -> PhraseStats:
         words_here = set()
         for part, tokens in streams[slug]:
             words_here.update(t[0] for t in tokens)
-            for n, (word, a, b, _whole) in enumerate(tokens):
-                surface = part[a:b]
-                if (
-                    n
-                    and word in key_words
-                    and surface.isalpha()
-                    and singular(surface.lower()) == word
-                ):
-                    stats.capitalised[word] += 1 if surface[0].isupper() else -1
+            for word, a, b, _whole in tokens[1:]:
+                if word in key_words and part[a].isalpha():
+                    surface = part[a:b]
+                    if surface.isalpha() and singular(surface.lower()) == word:
+                        stats.capitalised[word] += 1 if surface[0].isupper() else -1
             for i, j in occurrences(tokens, keys, prefixes):
                 key = tuple(t[0] for t in tokens[i:j])
                 stats.seen[key] += 1
@@ -348,7 +356,11 @@ def measure(streams: dict[str, list[Segment]], keys: set) -> PhraseStats:
                 if i > 0 and (text := spelling(part, tokens, i, j)):
                     spellings[key][text] += 1
         stats.word_papers.update(words_here)
-    stats.spellings = dict(spellings)
+    for key, raw in spellings.items():
+        cased = Counter()
+        for text, n in raw.items():
+            cased[display_case(text)] += n
+        stats.spellings[key] = cased
     return stats
 
 
@@ -378,10 +390,16 @@ def topic(key: tuple[str, ...], kept: set) -> tuple[str, ...]:
     return ()
 
 
-def mentions(title: list[Segment], text: list[Segment], kept: set) -> list[tuple[str, ...]]:
+def prefixes_of(keys: set) -> set:
+    return {k[:n] for k in keys for n in range(1, len(k) + 1)}
+
+
+def mentions(
+    title: list[Segment], text: list[Segment], kept: set, prefixes: set
+) -> list[tuple[str, ...]]:
     """Kept phrases that stand alone (not inside a longer kept phrase) in
-    the title, then those said at least twice in the text, most said first."""
-    prefixes = {k[:n] for k in kept for n in range(1, len(k) + 1)}
+    the title, then those said at least twice in the text, most said first.
+    prefixes: prefixes_of(kept)."""
 
     def alone(stream: list[Segment]) -> Counter:
         found = Counter()
@@ -557,12 +575,16 @@ def build_tags(
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
     titles = {s: segments(paper_titles.get(s, ""), acronyms[s]) for s in slugs}
+    kept_prefixes = prefixes_of(kept)
     for s in slugs:
-        for key in mentions(titles[s], streams[s], kept):
+        for key in mentions(titles[s], streams[s], kept, kept_prefixes):
             cands[s].setdefault(key, "")
 
     def final(key: tuple[str, ...]) -> tuple[str, ...]:
-        key = merge.get(key, key)
+        seen = {key}  # follow "continual learning methods" -> "continual learning" -> ...
+        while key in merge and merge[key] not in seen:
+            key = merge[key]
+            seen.add(key)
         return () if key in banned else key
 
     # Each paper's tag keys, best first. A key is a tag while two papers
@@ -587,7 +609,8 @@ def build_tags(
     merged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     for s in slugs:
         for key, text in cands[s].items():
-            (spelled[key] if final(key) == key else merged[final(key)])[text] += 1
+            if text:
+                (spelled[key] if final(key) == key else merged[final(key)])[text] += 1
     for key, counter in stats.spellings.items():
         (spelled[key] if final(key) == key else merged[final(key)]).update(counter)
     for key in vocabulary:

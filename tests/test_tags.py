@@ -1,0 +1,357 @@
+"""The tag step: every filter and merge rule on real phrases from the seed
+dumps, tags.yml, the `tags` command, and the goals measured on the seeds."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.acronyms import find_definitions
+from generator.build import BuildError, Paths, generate
+from generator.clean import clean_text
+from generator.enrich import enrich
+from generator.keywords import KeywordCache, keyword_text
+from generator.merge import merge_entries
+from generator.parse import read_dumps
+from generator.tag_rules import TagRules, TagRulesError, parse_rules
+from generator.tags import (
+    CONTAINED_SHARE,
+    acronym_table,
+    candidate,
+    canonical_words,
+    compound_merges,
+    generic_words,
+    is_generic,
+    is_lone_word,
+    is_truncated,
+    measure,
+    mentions,
+    prefixes_of,
+    segments,
+    singular,
+    standalone_share,
+    topic,
+)
+from tests.conftest import ROOT, make_project, run_generator
+
+
+def key(phrase: str) -> tuple[str, ...]:
+    return canonical_words(phrase)
+
+
+# ---------------------------------------------------------------- the seeds' texts
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """The seed papers' texts as the tag step reads them (no YAKE needed)."""
+    papers, _ = merge_entries(read_dumps(ROOT / "dumps"))
+    texts = {p.slug: keyword_text(p.title, clean_text(p.abstract)) for p in papers}
+    titles = {p.slug: p.title for p in papers}
+    table = acronym_table(texts)
+    streams = {s: segments(t, table.for_paper(s)) for s, t in texts.items()}
+    title_streams = {s: segments(t, table.for_paper(s)) for s, t in titles.items()}
+    return {
+        "texts": texts,
+        "titles": titles,
+        "table": table,
+        "streams": streams,
+        "title_streams": title_streams,
+    }
+
+
+def seed_stats(corpus, *phrases):
+    keys = {canonical_words(p, corpus["table"].corpus) for p in phrases}
+    return measure(corpus["streams"], keys)
+
+
+# ---------------------------------------------------------------- canonical keys
+
+
+def test_plural_merges_but_data_physics_lens_bus_series_stay():
+    for word in ("data", "physics", "lens", "bus", "series", "analysis", "bias", "dynamics"):
+        assert singular(word) == word
+    pairs = {
+        "models": "model",
+        "policies": "policy",
+        "lenses": "lens",
+        "buses": "bus",
+        "approaches": "approach",
+        "caches": "cache",
+        "matrices": "matrix",
+        "metrics": "metric",
+    }
+    assert {w: singular(w) for w in pairs} == pairs
+    assert key("Time Series Forecasting") == ("time", "series", "forecasting")
+    assert key("through the lens of online learning")[:3] == ("through", "the", "lens")
+
+
+def test_case_hyphen_and_plural_make_one_key():
+    assert key("Super-Resolution") == key("super resolution") == ("super", "resolution")
+    assert key("Large Language Models") == key("large-language model")
+    assert key("Mixture-of-Experts") == key("mixture of experts")
+    assert key("Adam's Convergence Speed") == ("adam", "convergence", "speed")
+
+
+def test_acronyms_defined_in_the_seeds():
+    text = (
+        "Large language models (LLMs) such as GPT-3 and GPT-4 are powerful. Sparsely activated"
+        " Mixture-of-Experts (MoE) models have shown promise. Recent self-supervised learning"
+        " (SSL) methods and Generative Adversarial Networks (GANs) revolutionised Super"
+        " Resolution (SR)."
+    )
+    assert find_definitions(text) == [
+        ("LLM", "Large language models"),
+        ("MoE", "Mixture-of-Experts"),
+        ("SSL", "self-supervised learning"),
+        ("GAN", "Generative Adversarial Networks"),
+        ("SR", "Super Resolution"),
+    ]
+
+
+def test_acronym_means_its_long_form_also_inside_longer_phrases(corpus):
+    table = corpus["table"]
+    assert table.corpus["LLM"] == ("large", "language", "model")
+    assert table.corpus["MoE"] == ("mixture", "of", "expert")
+    moe = table.corpus
+    assert candidate("MoE models", moe)[0] == key("mixture of experts models")
+    assert candidate("LLMs", moe)[0] == key("large language models")
+    assert candidate("LLM-based agents", moe)[0] == key("large language model based agents")
+
+
+def test_compound_spellings_are_one_tag():
+    counts = Counter({key("fine-tuning"): 30, key("finetuning"): 8, key("fine tuned"): 3})
+    assert compound_merges(counts) == {key("finetuning"): key("fine-tuning")}
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_boilerplate_is_trimmed_off_both_ends():
+    long_forms = {key("large language models")}
+    assert candidate("comprehensive survey", {})[0] == ()
+    assert candidate("demonstrated remarkable abilities", {})[0] == ()
+    assert candidate("extensive training data", {})[0] == key("training data")
+    assert candidate("propose a novel framework", {})[0] == key(
+        "framework"
+    )  # generic: dropped later
+    assert candidate("State-of-the-art methods", {})[0] == key("methods")
+    assert candidate("pre-trained language models", {})[0] == key("pre-trained language models")
+    assert candidate("fine-tuned", {})[0] == ()
+    # never out of a hyphenated word or an acronym's long form
+    assert candidate("Large-Scale training", {})[0] == key("large scale training")
+    assert candidate("large language models", {}, long_forms)[0] == key("large language models")
+    assert candidate("large models", {}, long_forms)[0] == key("models")
+
+
+def test_corpus_frequent_words_are_generic(corpus):
+    stats = seed_stats(corpus, "learning", "data", "language", "unlearning", "pruning")
+    generic = generic_words(stats, len(corpus["texts"]))
+    long_forms = set(corpus["table"].long_names)
+    for word in ("learning", "data", "language", "models", "efficient"):
+        assert is_generic(key(word), generic, long_forms), word
+    for word in ("unlearning", "pruning"):
+        assert not is_generic(key(word), generic, long_forms), word
+    assert is_generic(key("model performance"), generic, long_forms)
+    assert is_generic(key("small models"), generic, long_forms)
+    assert not is_generic(key("continual learning"), generic, long_forms)
+    # all its words are generic, but the papers define it as LLM
+    assert not is_generic(key("large language models"), generic, long_forms)
+
+
+def test_truncated_phrases_are_measured_on_the_corpus(corpus):
+    phrases = ["large language", "deep neural", "in-context", "rehearsal-free continual"]
+    whole = ["large language models", "deep neural networks", "in-context learning"]
+    modifiers = ["real-world", "weak"]
+    stats = seed_stats(corpus, *phrases, *whole, *modifiers)
+    for phrase in phrases + modifiers:
+        assert is_truncated(key(phrase), stats), phrase
+    for phrase in whole:
+        assert not is_truncated(key(phrase), stats), phrase
+
+
+def test_phrases_only_inside_a_longer_kept_phrase_go(corpus):
+    kept = {key("overcoming catastrophic"), key("overcoming catastrophic forgetting")}
+    kept |= {key("catastrophic forgetting")}
+    share = standalone_share(corpus["streams"], kept)
+    assert share[key("overcoming catastrophic")] < CONTAINED_SHARE
+    assert share[key("catastrophic forgetting")] >= CONTAINED_SHARE
+
+
+def test_lone_words_must_be_topics(corpus):
+    words = ["years", "guided", "selecting", "word", "unlearning", "pruning", "Adam"]
+    stats = seed_stats(corpus, *words)
+    title_papers = Counter(w for t in corpus["titles"].values() for w in set(canonical_words(t)))
+    for word in ("years", "guided", "selecting", "word"):
+        assert is_lone_word(key(word), stats, title_papers), word
+    for word in ("unlearning", "pruning", "Adam"):
+        assert not is_lone_word(key(word), stats, title_papers), word
+    assert not is_lone_word(key("machine unlearning"), stats, title_papers)
+
+
+def test_a_long_candidate_falls_back_to_its_kept_head():
+    kept = {key("contextual bandits"), key("reasoning tasks")}
+    assert topic(key("neural contextual bandits"), kept) == key("contextual bandits")
+    assert topic(key("hard reasoning tasks"), kept) == key("reasoning tasks")
+    assert topic(key("contextual bandits with regression"), kept) == ()
+
+
+def test_kept_phrases_in_the_title_or_said_twice_are_candidates(corpus):
+    slug = next(s for s, t in corpus["titles"].items() if t.startswith("Improving traffic sign"))
+    kept = {key("active learning"), key("traffic sign recognition"), key("neural networks")}
+    kept |= {key("sign recognition")}
+    found = mentions(
+        corpus["title_streams"][slug], corpus["streams"][slug], kept, prefixes_of(kept)
+    )
+    assert found[0] == key("traffic sign recognition")  # in the title, as a whole
+    assert key("sign recognition") not in found  # only inside the longer phrase
+
+
+# ---------------------------------------------------------------- tags.yml
+
+
+def test_rules_file_is_read():
+    rules = parse_rules(
+        "merge:\n  training LLMs: LLM training\nban:\n  - growth\n"
+        "display:\n  transformers: Transformers\nkeep:\n  - theory\n"
+    )
+    assert rules == TagRules(
+        merge={"training LLMs": "LLM training"},
+        ban=["growth"],
+        display={"transformers": "Transformers"},
+        keep=["theory"],
+    )
+    assert parse_rules("") == TagRules()
+    assert parse_rules((ROOT / "tags.yml").read_text(), ROOT / "tags.yml").ban
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("merge:\n  a: b\nbans:\n  - c\n", "tags.yml:3: unknown section 'bans'"),
+        ("ban:\n  growth: x\n", "tags.yml:2: ban: expected a list"),
+        ("merge:\n  - a\n", "tags.yml:2: merge: expected 'phrase: phrase'"),
+        ("display:\n  a: [x]\n", "tags.yml:2: expected a non-empty phrase"),
+        ("merge:\n  a: b\n  a: c\n", "tags.yml:3: merge: 'a' given twice"),
+        ("ban:\n  - [unclosed\n", "tags.yml:3: not valid YAML"),
+    ],
+)
+def test_mistakes_in_the_rules_name_file_and_line(text, where):
+    with pytest.raises(TagRulesError, match=re.escape(where)):
+        parse_rules(text, "tags.yml")
+
+
+def test_a_broken_rules_file_stops_the_build(tmp_path):
+    root = make_project(
+        tmp_path, dumps={"a.txt": (ROOT / "dumps").glob("*.txt").__next__().read_text()}
+    )
+    (root / "tags.yml").write_text("merge:\n  a: b\nbanned:\n  - c\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"tags\.yml:3: unknown section"):
+        generate(Paths.at(root), write=False, jobs=1)
+    result = run_generator(root, "build", "--no-mkdocs")
+    assert result.returncode == 1 and "tags.yml:3" in result.stderr
+
+
+# ---------------------------------------------------------------- the seeds, end to end
+
+
+@pytest.fixture(scope="module")
+def seed_archive(seed_site):
+    """The seeds' archive, from the keyword cache of the real seed build."""
+    return generate(Paths.at(seed_site), write=False).archive
+
+
+def test_only_tags_shared_by_two_papers_exist(seed_archive):
+    tags = {t.slug: t for t in seed_archive.tags}
+    assert all(len(t.papers) >= 2 for t in tags.values())
+    for paper in seed_archive.papers:
+        assert len(paper.tags) == len(set(paper.tags))
+        for slug in paper.tags:
+            assert paper.slug in tags[slug].papers
+
+
+def test_most_papers_carry_three_tags(seed_archive):
+    papers = seed_archive.papers
+    assert sum(len(p.tags) >= 3 for p in papers) >= 0.9 * len(papers)
+
+
+def test_one_tag_per_topic_on_the_seeds(seed_archive):
+    tags = {t.slug: t for t in seed_archive.tags}
+    assert tags["large-language-model"].name == "Large language models"
+    assert len(tags["large-language-model"].papers) >= 100
+    assert tags["mixture-of-expert"].name == "Mixture-of-experts (MoE)"
+    assert tags["fine-tuning"].name == "Fine-tuning"
+    assert tags["super-resolution"].name == "Super-resolution"
+    for merged in ("llm", "llms", "moe", "moe-model", "mixture-of-expert-model", "finetuning"):
+        assert merged not in tags
+    assert {"BERT", "MNIST"} <= {t.name for t in tags.values()}  # acronyms stay capitals
+
+
+def test_junk_never_becomes_a_tag(seed_archive):
+    slugs = {t.slug for t in seed_archive.tags}
+    junk = [
+        "large language", "in-context", "deep neural", "learning", "models", "data",
+        "efficient", "comprehensive survey", "demonstrated remarkable abilities",
+        "experts unlock parameter", "state of the art", "years", "real world",
+    ]  # fmt: skip
+    assert not {"-".join(key(j)) for j in junk} & slugs
+
+
+def test_tags_yml_is_applied_on_every_build(seed_archive):
+    tags = {t.slug: t for t in seed_archive.tags}
+    assert tags["transformer"].name == "Transformers"  # merge + display
+    assert "training-large-language-model" not in tags  # "training LLMs" merged
+    assert tags["large-language-model-training"].name == "LLM training"
+    assert "growth" not in tags  # ban
+
+
+def test_rules_merge_ban_display_and_keep(seed_site):
+    papers, _ = merge_entries(read_dumps(seed_site / "dumps"))
+    cache = KeywordCache(seed_site / ".cache" / "keywords.json")
+    rules = TagRules(
+        merge={"continual learning": "lifelong learning"},
+        ban=["scaling laws"],
+        display={"meta-learning": "Meta-learning (learning to learn)"},
+        keep=["theory"],
+    )
+    tags, extracted = enrich(papers, cache, rules=rules)
+    by_slug = {t.slug: t for t in tags}
+    assert extracted == 0
+    assert "continual-learning" not in by_slug and len(by_slug["lifelong-learning"].papers) >= 20
+    assert "scaling-law" not in by_slug
+    assert by_slug["meta-learning"].name == "Meta-learning (learning to learn)"
+    assert "theory" in by_slug
+
+
+def test_tags_command_prints_top_tags_and_a_sample(seed_site):
+    result = run_generator(seed_site, "tags", "--top", "100", "--sample", "5")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    summary = re.match(r"(\d+) tags over 591 papers; (\d+) papers \(([\d.]+)%\)", out)
+    assert summary and float(summary[3]) >= 90
+    ranked = re.findall(r"^ +(\d+)\. (.+) \((\d+)\)$", out, re.M)
+    assert len(ranked) == 100 and ranked[0][1] == "Large language models"
+    counts = [int(n) for _, _, n in ranked]
+    assert counts == sorted(counts, reverse=True) and counts[-1] >= 2
+    assert out.count("    keywords: ") == 5 and out.count("    tags:     ") == 5
+
+
+def test_output_is_deterministic(seed_site):
+    outs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(seed_site), "tags", "--sample", "40"],
+            capture_output=True, text=True, cwd=ROOT, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        outs.add(result.stdout)
+    assert len(outs) == 1
+    pages = sorted(Path(seed_site, "site_src", "tags").glob("*.md"))
+    assert len(pages) == int(re.match(r"(\d+) tags", outs.pop())[1]) + 1  # + the index
