@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from sys import intern
 
 from slugify import slugify
 
@@ -187,7 +188,8 @@ def segments(text: str, acronyms: Acronyms) -> list[Segment]:
                 tokens.append((long[0], a, b, True))
                 tokens.extend((w, a, b, False) for w in long[1:])
             else:
-                tokens.append((singular(word.lower()), a, b, True))
+                # interned: the texts repeat a few thousand words millions of times
+                tokens.append((intern(singular(word.lower())), a, b, True))
         if tokens:
             out.append((part, tokens))
     return out
