@@ -62,7 +62,9 @@ def test_cache_is_used_on_the_second_run(tmp_path):
 
 
 def test_terms_yake_cannot_see_get_their_own_pass():
-    title = "Human-VDM: Learning Single-Image 3D Human Gaussian Splatting from Video Diffusion Models"
+    title = (
+        "Human-VDM: Learning Single-Image 3D Human Gaussian Splatting from Video Diffusion Models"
+    )
     text = (
         "We investigate the opportunity given by the growing interest in text-to-image diffusion"
         " models. Large language models (LLMs) such as GPT-3 and GPT-4 are powerful. GPT-4 is"
