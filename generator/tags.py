@@ -619,7 +619,9 @@ def build_tags(
         if not +spelled[key]:
             spelled[key] = merged[key]
     proper = {w for w, n in stats.capitalised.items() if n > 0}
-    names = {k: tag_name(k, spelled[k], table, proper, display) for k in vocabulary}
+    # Keywords show the names as they are spelled; tag names start upper case.
+    spellings = {k: tag_name(k, spelled[k], table, proper, display) for k in vocabulary}
+    names = {k: spellings[k][:1].upper() + spellings[k][1:] for k in vocabulary}
     tag_slugs = unique_slugs(vocabulary)
     paper_tags = {s: [tag_slugs[k] for k in chosen[s]] for s in slugs}
     papers_of: dict[str, list[str]] = defaultdict(list)
@@ -631,7 +633,12 @@ def build_tags(
         key=lambda t: t.slug,
     )
     shown = {
-        s: shown_keywords(chosen[s], cands[s], streams[s], names, kept, pool, dropped, final)
+        s: [
+            proper_case(w, proper)
+            for w in shown_keywords(
+                chosen[s], cands[s], streams[s], spellings, kept, pool, dropped, final
+            )
+        ]
         for s in slugs
     }
     return TagResult(tags, paper_tags, shown)
@@ -641,7 +648,7 @@ def shown_keywords(chosen, cands, stream, names, kept, pool, dropped, final) -> 
     """A paper's tags, then its other candidates that pass the same filters,
     measured on its own text when the corpus has too few of them."""
     own = measure({"": stream}, {k for k in cands if k not in pool})
-    words = [lower_first(names[k]) for k in chosen]
+    words = [names[k] for k in chosen]
     keys = list(chosen)
     for key, text in cands.items():
         if len(words) >= KEYWORDS_SHOWN:
@@ -654,7 +661,7 @@ def shown_keywords(chosen, cands, stream, names, kept, pool, dropped, final) -> 
         if key not in pool and dropped(key, own):
             continue
         keys.append(target)
-        words.append(lower_first(names.get(target, text)))
+        words.append(names.get(target, text))
     return words
 
 
@@ -676,15 +683,8 @@ def unique_slugs(keys: set) -> dict[tuple[str, ...], str]:
     return out
 
 
-def lower_first(name: str) -> str:
-    first = name.split(" ")[0]
-    return (
-        name if is_acronym(first) or first[1:] != first[1:].lower() else name[:1].lower() + name[1:]
-    )
-
-
 def tag_name(key, spellings: Counter, table: AcronymTable, proper: set, display: dict) -> str:
-    """Display name: tags.yml, else the most common spelling (acronyms in
+    """Spelled name: tags.yml, else the most common spelling (acronyms in
     capitals, names such as Gaussian capitalised), with the long form
     spelled out for a bare acronym: "Large language models (LLMs)"."""
     if key in display:
@@ -692,9 +692,13 @@ def tag_name(key, spellings: Counter, table: AcronymTable, proper: set, display:
     name = _top(spellings)[0] if spellings else " ".join(key)
     if key in table.long_names and " " not in name and is_acronym(short_form_key(name)):
         name = f"{_top(table.long_names[key])[0]} ({name})"
-    name = re.sub(
+    return proper_case(name, proper)
+
+
+def proper_case(phrase: str, proper: set) -> str:
+    """Names the texts capitalise inside sentences keep their capital."""
+    return re.sub(
         r"[A-Za-z]+",
-        lambda m: m[0].capitalize() if singular(m[0]) in proper and m[0].islower() else m[0],
-        name,
+        lambda m: m[0].capitalize() if m[0].islower() and singular(m[0]) in proper else m[0],
+        phrase,
     )
-    return name[:1].upper() + name[1:]
