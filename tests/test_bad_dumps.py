@@ -401,4 +401,4 @@ def test_check_markdown_summary_gives_the_accounting_and_located_errors(tmp_path
     assert result.returncode == 1
     assert "3 entries read = 2 papers + 0 repeats + 1 rejected." in result.stdout
     line = line_no(CATALOGUE["two_titles_in_a_row"].text, "Title A")
-    assert f"- `two_titles_in_a_row.txt:{line}` error: title with no abstract" in result.stdout
+    assert f"- `{path}:{line}` error: title with no abstract" in result.stdout
