@@ -49,6 +49,19 @@ def require_chromium() -> None:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    not_found: Path | None = None  # the page a 404 answers with, as on GitHub Pages
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404 or not (self.not_found and self.not_found.is_file()):
+            return super().send_error(code, message, explain)
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)
         pass
 
@@ -57,13 +70,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def serving(site: Path, prefix: str = "") -> Iterator[str]:
     """Serve site/ over http on 127.0.0.1 at a free port; yields the base URL.
     With a prefix the site lives under /prefix/, as on a GitHub Pages
-    project site (https://user.github.io/repo/)."""
+    project site (https://user.github.io/repo/). A missing page gets the
+    site's 404.html with status 404, as GitHub Pages answers."""
     with tempfile.TemporaryDirectory() as mount:
         root = Path(site)
         if prefix:
             os.symlink(root.resolve(), Path(mount) / prefix)
             root = Path(mount)
-        handler = functools.partial(QuietHandler, directory=str(root))
+        pages = type("Handler", (QuietHandler,), {"not_found": Path(site) / "404.html"})
+        handler = functools.partial(pages, directory=str(root))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
