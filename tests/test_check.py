@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import cmarkgfm
-from cmarkgfm.cmark import Options
 import pytest
+from cmarkgfm.cmark import Options
 
 from generator.check import WORD_JOINER
 from generator.merge import merge_entries
