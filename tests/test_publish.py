@@ -159,6 +159,11 @@ def test_pr_builds_the_same_way_deploy_does():
     pr_job = next(iter(load_workflow("pr.yml")["jobs"].values()))
     deploy_job = load_workflow("deploy.yml")["jobs"]["build"]
     assert step(pr_job, "Build")["run"] == step(deploy_job, "Build")["run"]
+    # The pull request reads the keyword cache that deploy saves, and only reads it.
+    restore = step(pr_job, "Restore the keyword cache")
+    save = step(deploy_job, "Restore the keyword cache")
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert restore["with"] == save["with"]
     uploads = [s for s in pr_job["steps"] if "upload-artifact" in s.get("uses", "")]
     assert [u["with"]["path"] for u in uploads] == ["site"]
 
