@@ -158,7 +158,8 @@ def test_deploy_build_sets_site_and_repo_url(deployed_site):
 def test_pr_builds_the_same_way_deploy_does():
     pr_job = next(iter(load_workflow("pr.yml")["jobs"].values()))
     deploy_job = load_workflow("deploy.yml")["jobs"]["build"]
-    assert step(pr_job, "Build")["run"] == step(deploy_job, "Build")["run"]
+    for name in ("Install", "Build"):
+        assert step(pr_job, name)["run"] == step(deploy_job, name)["run"]
     # The pull request reads the keyword cache that deploy saves, and only reads it.
     restore = step(pr_job, "Restore the keyword cache")
     save = step(deploy_job, "Restore the keyword cache")
