@@ -105,7 +105,7 @@ def test_deploy_workflow_triggers_and_permissions():
     workflow = load_workflow("deploy.yml")
     push = workflow["on"]["push"]
     assert push["branches"] == ["main"]
-    assert {"dumps/**", "generator/**", "mkdocs.yml"} <= set(push["paths"])
+    assert {"dumps/**", "generator/**", "mkdocs.yml", "tags.yml"} <= set(push["paths"])
     assert "workflow_dispatch" in workflow["on"]
     assert workflow["permissions"] == {}
     assert workflow["concurrency"]["group"]
@@ -283,6 +283,21 @@ def test_site_works_under_a_github_pages_sub_path(deployed_site, browser):
         dump = page.inner_text(".pa-paper__dumps a >> nth=0")
         assert follow(".pa-paper__dumps a >> nth=0") == f"Dump {dump}"
         assert title in page.inner_text(".pa-items")
+
+        # Search (Pagefind loads its index from under the sub-path) finds
+        # the paper by its title, and its result leads to the paper's page.
+        page.click(".pa-search-open")
+        status = page.locator(".pa-search__status").text_content()
+        page.fill(".pa-search__input", title)
+        page.wait_for_function(
+            "before => document.querySelector('.pa-search__status').textContent !== before"
+            " && !document.querySelector('.pa-search').hasAttribute('aria-busy')",
+            arg=status,
+        )
+        results = page.locator(".pa-search__title").all_inner_texts()
+        assert title in results
+        position = results.index(title)
+        assert follow(f".pa-search__title >> nth={position}") == title
         assert failed == []
 
         # A missing page gets the styled 404 page, at any depth.
