@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .enrich import enrich
+from .feeds import read_site_url
 from .keywords import KeywordCache
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
@@ -104,7 +105,7 @@ def generate(
         return report
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
-            pages = render_pages(report.archive)
+            pages = render_pages(report.archive, read_site_url(paths.root / "mkdocs.yml"))
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):

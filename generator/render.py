@@ -18,11 +18,13 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .features import FEATURE_DIRS, FEATURE_FILES, render_features
+from .feeds import tag_feed_path
 from .merge import normalise_title
 from .models import Archive, Dump, Paper
 
-GENERATED_DIRS = ("papers", "tags", "dumps")
-GENERATED_FILES = ("index.md",)
+GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
+GENERATED_FILES = ("index.md", *FEATURE_FILES)
 HOME_TAGS = 40
 HOME_NEW_PAPERS = 30
 
@@ -52,6 +54,7 @@ def make_env() -> Environment:
     env.filters["front_matter"] = front_matter
     env.filters["first_sentence"] = first_sentence
     env.filters["page_title"] = lambda s: html.escape(s, quote=True)
+    env.filters["tag_feed_path"] = tag_feed_path
     return env
 
 
@@ -92,7 +95,7 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     return result
 
 
-def render_pages(archive: Archive) -> dict[str, str]:
+def render_pages(archive: Archive, site_url: str = "") -> dict[str, str]:
     """Relative path under site_src -> page text, for every generated page."""
     env = make_env()
     ctx = build_context(archive)
@@ -129,6 +132,7 @@ def render_pages(archive: Archive) -> dict[str, str]:
         newest_papers=ctx.new_in[newest.name][:HOME_NEW_PAPERS] if newest else [],
         root="",
     )
+    pages.update(render_features(env, ctx, site_url))
     return pages
 
 
