@@ -8,10 +8,11 @@ bars get shorter, the labels do not shrink.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import Archive
+from .models import Archive, Dump
 
 DUMPS_SHOWN = 30  # latest dumps in the per-dump chart
 TAGS_SHOWN = 15  # most used tags
@@ -155,6 +156,13 @@ def cumulative_counts(archive: Archive) -> dict[str, list[int]]:
     return result
 
 
+def tick_label(dump: Dump) -> str:
+    """The dump's sequence number (its name's leading digits), and its date."""
+    number = re.match(r"\d+(?=_)", dump.name)
+    label = f"dump {number.group()}" if number else short(dump.name, 16)
+    return label + (f" \u00b7 {dump.listing_date}" if dump.listing_date else "")
+
+
 def x_position(index: int, count: int) -> float:
     if count <= 1:
         return round((X_LEFT + X_RIGHT) / 2, 2)
@@ -180,9 +188,9 @@ def line_chart(archive: Archive, lines: list[tuple[str, str, list[int]]]) -> Lin
         )
         for number, (name, href, values) in enumerate(lines)
     ]
-    ticks = [(x_position(0, n), archive.dumps[0].name[:12])] if n else []
+    ticks = [(x_position(0, n), tick_label(archive.dumps[0]))] if n else []
     if n > 1:
-        ticks.append((x_position(n - 1, n), archive.dumps[-1].name[:12]))
+        ticks.append((x_position(n - 1, n), tick_label(archive.dumps[-1])))
     return LineChart(series, ticks, highest)
 
 
