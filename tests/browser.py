@@ -138,3 +138,47 @@ class PageWatch:
         assert self.dialogs == [], "a dialog opened"
         assert self.outside == [], "a request left 127.0.0.1"
         assert self.console_errors == [] and self.page_errors == []
+
+
+# Viewports and page helpers for tests that look at the built pages.
+
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="session")
+def seed_url(seed_site: Path) -> Iterator[str]:
+    """The real seed build (conftest's seed_site) served over http under a
+    sub-path (/site/), as GitHub Pages serves a project site: a link that
+    assumes the site sits at the server root breaks there."""
+    with serving(seed_site) as url:
+        yield url + "site/"
+
+
+@contextlib.contextmanager
+def open_page(browser, url: str, viewport: str = "desktop"):
+    """A page of a fresh context at a named viewport (phone: mobile, touch),
+    loaded from url. Requests that leave 127.0.0.1 are refused."""
+    width, height = VIEWPORTS[viewport]
+    phone = viewport == "phone"
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=2 if phone else 1,
+    )
+    watch = PageWatch(context, url.split("/", 3)[0] + "//" + url.split("/", 3)[2] + "/")
+    page = context.new_page()
+    watch.attach(page)
+    try:
+        page.goto(url, wait_until="load")
+        yield page
+        assert watch.outside == [], "a request left 127.0.0.1"
+    finally:
+        context.close()
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 is right)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
