@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
-from .models import Archive, Dump
+from .models import Archive, Dump, Tag
 
 DUMPS_SHOWN = 30  # latest dumps in the per-dump chart
 TAGS_SHOWN = 15  # most used tags
@@ -139,21 +140,32 @@ def tag_bars(archive: Archive) -> list[Bar]:
     ]
 
 
-def cumulative_counts(archive: Archive) -> dict[str, list[int]]:
-    """Tag slug -> how many of its papers had appeared by each dump."""
+def first_dump_index(archive: Archive) -> dict[str, int]:
+    """Paper slug -> position of the dump it first appeared in."""
     order = {d.name: i for i, d in enumerate(archive.dumps)}
-    first = {p.slug: order[p.first_dump] for p in archive.papers}
+    return {p.slug: order[p.first_dump] for p in archive.papers}
+
+
+def cumulative_counts(archive: Archive, tags: list[Tag]) -> dict[str, list[int]]:
+    """Tag slug -> how many of its papers had appeared by each dump."""
+    first = first_dump_index(archive)
     result = {}
-    for tag in archive.tags:
+    for tag in tags:
         per_dump = [0] * len(archive.dumps)
         for paper_slug in tag.papers:
             per_dump[first[paper_slug]] += 1
-        running, total = [], 0
-        for count in per_dump:
-            total += count
-            running.append(total)
-        result[tag.slug] = running
+        result[tag.slug] = list(accumulate(per_dump))
     return result
+
+
+def tags_in_use(archive: Archive) -> list[int]:
+    """Per dump: how many of today's tags had two or more papers by then."""
+    first = first_dump_index(archive)
+    became_tag = [0] * len(archive.dumps)
+    for tag in archive.tags:
+        if len(tag.papers) >= 2:
+            became_tag[sorted(first[s] for s in tag.papers)[1]] += 1
+    return list(accumulate(became_tag))
 
 
 def tick_label(dump: Dump) -> str:
@@ -196,16 +208,13 @@ def line_chart(archive: Archive, lines: list[tuple[str, str, list[int]]]) -> Lin
 
 def archive_stats(archive: Archive) -> Stats:
     bars, hidden = dump_bars(archive)
-    counts = cumulative_counts(archive)
     top = sorted(archive.tags, key=lambda t: (-len(t.papers), t.slug))[:GROWTH_TAGS]
-    in_use = [
-        sum(1 for running in counts.values() if running[i] >= 2) for i in range(len(archive.dumps))
-    ]
+    counts = cumulative_counts(archive, top)
     return Stats(
         dump_bars=bars,
         dumps_hidden=hidden,
         tag_bars=tag_bars(archive),
         tag_growth=line_chart(archive, [(t.name, f"tags/{t.slug}/", counts[t.slug]) for t in top]),
-        tags_in_use=line_chart(archive, [("Tags in use", "tags/", in_use)]),
+        tags_in_use=line_chart(archive, [("Tags in use", "tags/", tags_in_use(archive))]),
         total_dumps=len(archive.dumps),
     )
