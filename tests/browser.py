@@ -23,6 +23,7 @@ import http.server
 import os
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -166,7 +167,8 @@ def open_page(browser, url: str, viewport: str = "desktop"):
         has_touch=phone,
         device_scale_factor=2 if phone else 1,
     )
-    watch = PageWatch(context, url.split("/", 3)[0] + "//" + url.split("/", 3)[2] + "/")
+    origin = urllib.parse.urlsplit(url)
+    watch = PageWatch(context, f"{origin.scheme}://{origin.netloc}/")
     page = context.new_page()
     watch.attach(page)
     try:

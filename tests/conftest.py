@@ -28,7 +28,9 @@ def make_project(
     shutil.copytree(
         ROOT / "site_src",
         folder / "site_src",
-        ignore=shutil.ignore_patterns("papers", "tags", "dumps", "index.md"),
+        ignore=shutil.ignore_patterns(
+            "papers", "tags", "dumps", "index.md", "feeds", "stats.md", "code.md", "papers.*"
+        ),
     )
     (folder / "dumps").mkdir()
     if seeds:

@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from generator.models import Paper
+from generator.feeds import render_feeds
+from generator.models import Archive, Dump, Paper, Tag
 from generator.related import POSTING_CAP, TOP_TERMS, keep_top_per_row, related_papers, tfidf_matrix
+from generator.render import make_env
 from tests.conftest import make_project, run_generator
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FILLER = (
     "We evaluate on several public benchmarks, compare with strong baselines and report"
     " ablations that isolate each component, and we release everything for others to reuse."
+    " The results hold across model sizes and data regimes, and the remaining failure cases"
+    " are discussed at length together with the limits of the evaluation protocol we use."
 )
 
 
@@ -178,20 +182,36 @@ def test_pages_link_their_feeds_for_autodiscovery(seed_site: Path):
 
 
 def test_hostile_text_stays_text_in_feeds_and_exports(tmp_path: Path):
-    title = 'Attack <script>alert(1)</script> & "quotes" ]]> \x01 =cmd'
-    abstract = f"Beware <b>bold</b> & <!-- comment --> text \x0b with \ufffe odd bytes. {FILLER}"
-    other = ("A Calm Second Paper About Beware Bold Text", f"Beware bold text again. {FILLER}")
+    title = 'Attack <script>alert(1)</script> & "quotes" ]]> =cmd'
+    abstract = f"Beware <b>bold</b> & <!-- comment --> text with odd markup. {FILLER}"
+    other = ("=HYPERLINK(1) A Calm Second Paper About Beware Bold", f"Beware bold. {FILLER}")
     root = make_project(tmp_path, dumps={"001_a.txt": daily((title, abstract), other)})
     result = run_generator(root, "build", "--no-mkdocs")
     assert result.returncode == 0, result.stderr
     feed = parse_feed(root / "site_src" / "feeds" / "latest.xml")
     titles = [e.find(f"{ATOM}title").text for e in check_atom(feed)]
-    assert any("<script>alert(1)</script>" in t and "\x01" not in t for t in titles), titles
+    assert title in titles  # parsed back as the very text, not as markup
     rows = list(csv.DictReader(io.StringIO((root / "site_src" / "papers.csv").read_text())))
     data = json.loads((root / "site_src" / "papers.json").read_text(encoding="utf-8"))
-    assert {r["title"] for r in rows} >= {other[0]}
-    assert all(not r["title"].startswith(("=", "+", "-", "@")) for r in rows)
-    assert any("<script>" in p["title"] for p in data["papers"])
+    assert {r["title"] for r in rows} == {title, "'" + other[0]}  # no spreadsheet formula
+    assert {p["title"] for p in data["papers"]} == {title, other[0]}  # JSON keeps it exact
+
+
+def test_characters_xml_forbids_never_reach_a_feed():
+    # The parser rejects control characters today; the feed must not
+    # depend on it: one such character makes the whole feed unreadable.
+    text = "Odd \x01 bytes \x0b and \ufffe here"
+    paper = Paper("odd", f"Title {text}", f"Abstract {text}", ["001_a"], 1, text=f"Text {text}")
+    paper.tags = ["odd-tag"]
+    archive = Archive(
+        dumps=[Dump("001_a", "001_a.txt", "daily", None, [])],
+        papers=[paper],
+        tags=[Tag("odd-tag", f"odd {text}", ["odd"])],
+    )
+    feeds = render_feeds(make_env(), archive)
+    for xml in feeds.values():
+        entries = check_atom(ET.fromstring(xml.encode("utf-8")))
+        assert entries[0].find(f"{ATOM}title").text == "Title Odd  bytes  and  here"
 
 
 def test_feeds_and_exports_are_deterministic_and_dated_by_dump_order(tmp_path: Path):
