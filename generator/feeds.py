@@ -8,6 +8,12 @@ The same dumps always give the same feeds, and a newer dump always dates
 later. Ids are name-based UUIDs of the paper slug or tag slug, so they never
 change; links are absolute when mkdocs.yml sets site_url, else relative to
 the feed file (RFC 4287 resolves them against the feed's own URL).
+
+Material's script fetches "sitemap.xml" next to the target of every
+<link rel="alternate"> in a page (it expects language versions of the
+site), so each feed folder gets an empty sitemap: without it every page
+load would cost a 404, and with a feed at the site root it would download
+the whole site's sitemap instead.
 """
 
 from __future__ import annotations
@@ -29,6 +35,13 @@ ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "paper-archive")
 LATEST_FEED = "feeds/latest.xml"
 # Characters XML 1.0 forbids; dump text may contain them.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    "<!-- Empty on purpose: see generator/feeds.py. -->\n"
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 
 
 def tag_feed_path(slug: str) -> str:
@@ -96,6 +109,8 @@ def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict
     latest = newest_first(archive.papers, order)[:LATEST_ENTRIES]
     newest_date = atom_date(dump_dates(archive.dumps)[archive.dumps[-1].name])
     feeds = {
+        "feeds/sitemap.xml": EMPTY_SITEMAP,
+        "feeds/tags/sitemap.xml": EMPTY_SITEMAP,
         LATEST_FEED: template.render(
             id=atom_id("feed", "latest"),
             title="Paper archive: new papers",
@@ -105,7 +120,7 @@ def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict
             updated=newest_date,
             entries=feed_data(archive, latest, None),
             site_url=site_url,
-        )
+        ),
     }
     for tag in archive.tags:
         feeds[tag_feed_path(tag.slug)] = render_tag_feed(

@@ -18,7 +18,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .features import FEATURE_DIRS, FEATURE_FILES, render_features
+from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_feature_pages
 from .feeds import tag_feed_path
 from .merge import normalise_title
 from .models import Archive, Dump, Paper
@@ -95,7 +95,7 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     return result
 
 
-def render_pages(archive: Archive, site_url: str = "") -> dict[str, str]:
+def render_pages(archive: Archive) -> dict[str, str]:
     """Relative path under site_src -> page text, for every generated page."""
     env = make_env()
     ctx = build_context(archive)
@@ -132,8 +132,14 @@ def render_pages(archive: Archive, site_url: str = "") -> dict[str, str]:
         newest_papers=ctx.new_in[newest.name][:HOME_NEW_PAPERS] if newest else [],
         root="",
     )
-    pages.update(render_features(env, ctx, site_url))
+    pages.update(render_feature_pages(env, ctx))
     return pages
+
+
+def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
+    """Relative path under site_src -> text, for the files that are not
+    pages: Atom feeds, papers.json and papers.csv."""
+    return render_feature_files(make_env(), archive, site_url)
 
 
 def write_pages(pages: dict[str, str], site_src: Path) -> None:

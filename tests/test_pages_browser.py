@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import VIEWPORTS, browser, horizontal_overflow, open_page, seed_url  # noqa: F401
+from tests.browser import VIEWPORTS, horizontal_overflow, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +95,7 @@ CHECKS = {
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("name", list(CHECKS))
-def test_page_renders_its_key_elements(browser, seed_url, sample, name, viewport):  # noqa: F811
+def test_page_renders_its_key_elements(browser, seed_url, sample, name, viewport):
     with open_page(browser, seed_url + sample[name], viewport) as page:
         assert page.locator("h1").first.is_visible()
         assert horizontal_overflow(page) <= 0, f"{name} scrolls sideways at {viewport} width"
@@ -108,7 +108,7 @@ def test_page_renders_its_key_elements(browser, seed_url, sample, name, viewport
             assert response.ok and "<feed" in response.text(), href
 
 
-def test_nav_reaches_code_and_stats(browser, seed_url):  # noqa: F811
+def test_nav_reaches_code_and_stats(browser, seed_url):
     with open_page(browser, seed_url, "desktop") as page:
         for label, title in (("Code", "Papers with code"), ("Stats", "Stats")):
             page.locator(".md-nav--primary").get_by_role("link", name=label, exact=True).click()
