@@ -4,6 +4,8 @@ hostile text reads literally, character for character."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser import PageWatch
@@ -78,7 +80,7 @@ def pages_showing(site, marker: str) -> list[str]:
 
 def paper_title(site, url: str) -> str:
     html = (site / url / "index.html").read_text(encoding="utf-8")
-    return html.split('<h1 class="pa-paper__title">', 1)[1].split("</h1>", 1)[0]
+    return re.search(r'<h1 class="pa-paper__title"[^>]*>(.*?)</h1>', html, re.S).group(1)
 
 
 @pytest.mark.browser
