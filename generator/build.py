@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .enrich import enrich
+from .feeds import read_site_url
 from .keywords import KeywordCache
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
-from .render import render_pages, write_pages
+from .render import render_files, render_pages, write_pages
 from .search_index import SearchIndexError, index_site
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
@@ -105,6 +106,7 @@ def generate(
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
             pages = render_pages(report.archive)
+            pages.update(render_files(report.archive, read_site_url(paths.root / "mkdocs.yml")))
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):

@@ -11,6 +11,7 @@ from .keywords import (
     with_special_terms,
 )
 from .models import Paper, Tag
+from .related import related_papers
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import build_tags
@@ -25,7 +26,7 @@ def enrich(
     clock: StageClock | None = None,
     rules: TagRules | None = None,
 ) -> tuple[list[Tag], int]:
-    """Fill text, links, keywords and tags in place; returns the tags and
+    """Fill text, links, keywords, tags and related papers in place; returns the tags and
     how many papers needed fresh keyword extraction."""
     clock = clock or StageClock()
     with clock.stage("clean"):
@@ -38,6 +39,10 @@ def enrich(
         candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
     with clock.stage("tags"):
         tags = assign_tags(papers, texts, candidates, rules)
+    with clock.stage("related"):
+        related = related_papers(papers)
+        for paper in papers:
+            paper.related = related[paper.slug]
     return tags, extracted
 
 

@@ -61,6 +61,7 @@ class Paper:
     links: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # tag slugs
+    related: list[str] = field(default_factory=list)  # slugs, most similar first
 
     @property
     def first_dump(self) -> str:

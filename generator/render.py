@@ -18,11 +18,13 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_feature_pages
+from .feeds import tag_feed_path
 from .merge import normalise_title
 from .models import Archive, Dump, Paper
 
-GENERATED_DIRS = ("papers", "tags", "dumps")
-GENERATED_FILES = ("index.md",)
+GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
+GENERATED_FILES = ("index.md", *FEATURE_FILES)
 HOME_TAGS = 40
 HOME_NEW_PAPERS = 30
 
@@ -52,6 +54,7 @@ def make_env() -> Environment:
     env.filters["front_matter"] = front_matter
     env.filters["first_sentence"] = first_sentence
     env.filters["page_title"] = lambda s: html.escape(s, quote=True)
+    env.filters["tag_feed_path"] = tag_feed_path
     return env
 
 
@@ -129,7 +132,14 @@ def render_pages(archive: Archive) -> dict[str, str]:
         newest_papers=ctx.new_in[newest.name][:HOME_NEW_PAPERS] if newest else [],
         root="",
     )
+    pages.update(render_feature_pages(env, ctx))
     return pages
+
+
+def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
+    """Relative path under site_src -> text, for the files that are not
+    pages: Atom feeds, papers.json and papers.csv."""
+    return render_feature_files(make_env(), archive, site_url)
 
 
 def write_pages(pages: dict[str, str], site_src: Path) -> None:

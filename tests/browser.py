@@ -23,6 +23,7 @@ import http.server
 import os
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,3 +154,48 @@ class PageWatch:
         assert self.dialogs == [], "a dialog opened"
         assert self.outside == [], "a request left 127.0.0.1"
         assert self.console_errors == [] and self.page_errors == []
+
+
+# Viewports and page helpers for tests that look at the built pages.
+
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="session")
+def seed_url(seed_site: Path) -> Iterator[str]:
+    """The real seed build (conftest's seed_site) served over http under a
+    sub-path (/archive/), as GitHub Pages serves a project site: a link
+    that assumes the site sits at the server root breaks there."""
+    with serving(seed_site / "site", prefix="archive") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def open_page(browser, url: str, viewport: str = "desktop"):
+    """A page of a fresh context at a named viewport (phone: mobile, touch),
+    loaded from url. Requests that leave 127.0.0.1 are refused."""
+    width, height = VIEWPORTS[viewport]
+    phone = viewport == "phone"
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=2 if phone else 1,
+    )
+    origin = urllib.parse.urlsplit(url)
+    watch = PageWatch(context, f"{origin.scheme}://{origin.netloc}/")
+    page = context.new_page()
+    watch.attach(page)
+    try:
+        page.goto(url, wait_until="load")
+        yield page
+        watch.assert_quiet()  # no request left 127.0.0.1, no 404, no script error
+    finally:
+        context.close()
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 is right)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )

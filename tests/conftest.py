@@ -11,7 +11,7 @@ import pytest
 
 # Browser fixtures registered once here: a session fixture imported into two
 # test modules would start two Playwright instances, which cannot coexist.
-from tests.browser import browser, serve_site  # noqa: F401 (fixtures)
+from tests.browser import browser, seed_url, serve_site  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "dumps").glob("*.txt"))
@@ -28,7 +28,9 @@ def make_project(
     shutil.copytree(
         ROOT / "site_src",
         folder / "site_src",
-        ignore=shutil.ignore_patterns("papers", "tags", "dumps", "index.md"),
+        ignore=shutil.ignore_patterns(
+            "papers", "tags", "dumps", "index.md", "feeds", "stats.md", "code.md", "papers.*"
+        ),
     )
     (folder / "dumps").mkdir()
     if seeds:

@@ -43,11 +43,13 @@ def split(page: str) -> tuple[dict, str]:
 def test_every_page_exists():
     pages = render_pages(tiny_archive())
     assert sorted(pages) == [
+        "code.md",
         "dumps/001_x.md",
         "dumps/index.md",
         "index.md",
         "papers/a-i-title-i.md",
         "papers/other.md",
+        "stats.md",
         "tags/index.md",
         "tags/topic.md",
     ]

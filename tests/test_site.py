@@ -121,12 +121,12 @@ def test_home_page_has_counts_newest_papers_and_top_tags(seed_site):
     assert len(links_in(home, "pa-tag")) >= 20
 
 
-def test_nav_holds_home_tags_dumps_about_only(seed_site):
+def test_nav_holds_home_tags_dumps_code_stats_about_only(seed_site):
     page = next((seed_site / "site/papers").iterdir()) / "index.html"
     html = page.read_text()
     nav = html[html.index("md-nav--primary") : html.index("</nav>", html.index("md-nav--primary"))]
     labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', nav)
-    assert labels == ["Home", "Tags", "Dumps", "About"]
+    assert labels == ["Home", "Tags", "Dumps", "Code", "Stats", "About"]
     assert "papers/" not in nav
 
 

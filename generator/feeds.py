@@ -1,0 +1,156 @@
+"""Atom feeds: the archive's newest papers, and one feed per tag.
+
+Written into site_src/feeds/ so MkDocs copies them into the site. Dumps
+carry no year (a daily listing says "Sep 19"; a search dump says nothing),
+so feed dates encode dump order instead of the clock: dump number N (the
+sequence number its file name starts with) is dated FEED_EPOCH + N days.
+The same dumps always give the same feeds, and a newer dump always dates
+later. Ids are name-based UUIDs of the paper slug or tag slug, so they never
+change; links are absolute when mkdocs.yml sets site_url, else relative to
+the feed file (RFC 4287 resolves them against the feed's own URL).
+
+Material's script fetches "sitemap.xml" next to the target of every
+<link rel="alternate"> in a page (it expects language versions of the
+site), so each feed folder gets an empty sitemap: without it every page
+load would cost a 404, and with a feed at the site root it would download
+the whole site's sitemap instead.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .models import Archive, Dump, Paper, Tag
+
+FEED_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+LATEST_ENTRIES = 100  # papers in the archive-wide feed, newest dumps first
+TAG_ENTRIES = 30  # papers per tag feed, newest first
+TAG_SUMMARY_CHARS = 300  # tag feeds are many: a shorter summary keeps them small
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "paper-archive")
+LATEST_FEED = "feeds/latest.xml"
+# Characters XML 1.0 forbids; dump text may contain them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    "<!-- Empty on purpose: see generator/feeds.py. -->\n"
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def tag_feed_path(slug: str) -> str:
+    return f"feeds/tags/{slug}.xml"
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
+def dump_dates(dumps: list[Dump]) -> dict[str, datetime]:
+    """Dump name -> its feed date: strictly later for every later dump."""
+    dates: dict[str, datetime] = {}
+    previous = -1
+    for index, dump in enumerate(dumps):
+        number = re.match(r"\d+", dump.name)
+        day = max(int(number.group()) if number else index, previous + 1)
+        dates[dump.name] = FEED_EPOCH + timedelta(days=day)
+        previous = day
+    return dates
+
+
+def atom_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom_id(kind: str, slug: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{kind}/{slug}')}"
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "\u2026"
+
+
+def newest_first(papers: list[Paper], order: dict[str, int]) -> list[Paper]:
+    """Latest first dump first; within a dump, in listing order."""
+    return sorted(papers, key=lambda p: (-order[p.first_dump], p.first_line, p.slug))
+
+
+def feed_data(archive: Archive, papers: list[Paper], summary_chars: int | None) -> list[dict]:
+    dates = dump_dates(archive.dumps)
+    tags = {t.slug: t.name for t in archive.tags}
+    return [
+        {
+            "id": atom_id("paper", p.slug),
+            "title": xml_text(p.title),
+            "path": f"papers/{p.slug}/",
+            "updated": atom_date(dates[p.first_dump]),
+            "summary": xml_text(shorten(p.text, summary_chars) if summary_chars else p.text),
+            "categories": [(slug, xml_text(tags[slug])) for slug in p.tags],
+        }
+        for p in papers
+    ]
+
+
+def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict[str, str]:
+    """Relative path under site_src -> Atom XML, for the latest feed and every tag."""
+    if not archive.dumps:
+        return {}
+    template = env.get_template("feed.xml.j2")
+    order = {d.name: i for i, d in enumerate(archive.dumps)}
+    papers = {p.slug: p for p in archive.papers}
+    latest = newest_first(archive.papers, order)[:LATEST_ENTRIES]
+    newest_date = atom_date(dump_dates(archive.dumps)[archive.dumps[-1].name])
+    feeds = {
+        "feeds/sitemap.xml": EMPTY_SITEMAP,
+        "feeds/tags/sitemap.xml": EMPTY_SITEMAP,
+        LATEST_FEED: template.render(
+            id=atom_id("feed", "latest"),
+            title="Paper archive: new papers",
+            subtitle="Papers new to the archive, newest dump first.",
+            path=LATEST_FEED,
+            page="",
+            updated=newest_date,
+            entries=feed_data(archive, latest, None),
+            site_url=site_url,
+        ),
+    }
+    for tag in archive.tags:
+        feeds[tag_feed_path(tag.slug)] = render_tag_feed(
+            template, archive, site_url, tag, newest_first([papers[s] for s in tag.papers], order)
+        )
+    return feeds
+
+
+def render_tag_feed(template, archive: Archive, site_url: str, tag: Tag, papers: list[Paper]):
+    entries = feed_data(archive, papers[:TAG_ENTRIES], TAG_SUMMARY_CHARS)
+    path = tag_feed_path(tag.slug)
+    return template.render(
+        id=atom_id("tag", tag.slug),
+        title=f"Paper archive: {xml_text(tag.name)}",
+        subtitle=f"Papers tagged \u201c{xml_text(tag.name)}\u201d, newest first.",
+        path=path,
+        page=f"tags/{tag.slug}/",
+        updated=max(e["updated"] for e in entries),
+        entries=entries,
+        site_url=site_url,
+    )
+
+
+def read_site_url(config: Path) -> str:
+    """site_url from mkdocs.yml ('' when unset), with a trailing slash.
+    Loaded the way MkDocs loads it, so !ENV works."""
+    from mkdocs.utils.yaml import yaml_load
+
+    if not config.exists():
+        return ""
+    with config.open(encoding="utf-8") as handle:
+        url = (yaml_load(handle) or {}).get("site_url") or ""
+    return url if not url or url.endswith("/") else url + "/"
