@@ -10,10 +10,11 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-from generator.feeds import render_feeds
+from generator.feeds import read_site_url, render_feeds
 from generator.models import Archive, Dump, Paper, Tag
 from generator.related import POSTING_CAP, TOP_TERMS, keep_top_per_row, related_papers, tfidf_matrix
 from generator.render import make_env
@@ -66,8 +67,19 @@ def check_atom(feed: ET.Element) -> list[ET.Element]:
 
 
 def page_of(site: Path, feed_file: Path, href: str) -> Path:
-    """The built page a relative feed link points at."""
+    """The built page a feed link points at: absolute under site_url, or
+    relative to the feed file."""
+    if urlparse(href).scheme:
+        return site_path(site, href) / "index.html"
     return (feed_file.parent / href).resolve() / "index.html"
+
+
+def site_path(site: Path, url: str) -> Path:
+    """The folder of site/ that an absolute URL under site_url names."""
+    path = urlparse(url).path
+    base = urlparse(read_site_url(site.parent / "mkdocs.yml")).path
+    assert path.startswith(base), url
+    return site / path[len(base) :]
 
 
 # Related papers
@@ -295,7 +307,7 @@ def test_export_has_every_paper_with_the_documented_fields(seed_site: Path):
         assert f"`{name}`" in readme, f"field {name} is not documented in README.md"
     for paper in data["papers"]:
         assert set(paper) == fields
-        assert (site / paper["url"] / "index.html").is_file()
+        assert (site_path(site, paper["url"]) / "index.html").is_file()
     rows = list(csv.DictReader(io.StringIO((site / "papers.csv").read_text(encoding="utf-8"))))
     assert [r["slug"] for r in rows] == [p["slug"] for p in data["papers"]]
     first = data["papers"][0]
