@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py                      # 1,000 5,000 20,000 50,000
     .venv/bin/python bench/scale.py --sizes 1000 5000    # a quicker run
+    .venv/bin/python bench/scale.py --sizes 1000 5000 20000 --cold-only 50000
 
 For each N it prints, per stage, wall time and peak RSS of a cold build
 (empty keyword cache), then the warm rebuild, a bare `mkdocs build` of the
@@ -141,16 +142,28 @@ def stage_rows(stages: dict) -> list[str]:
     return rows
 
 
-def run_size(n: int, work: Path, incremental: bool) -> dict:
+def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> dict:
     project = make_project(work / f"n{n}")
     make_archive(n, project / "dumps")
     cold_s, cold_rss, stages = build(project)
     print(f"\n=== {n:,} papers: cold build {cold_s:.1f} s, peak RSS {cold_rss:.0f} MB")
     print(f"  {'stage':<14}{'wall':>11}{'peak RSS':>13}")
     print("\n".join(stage_rows(stages)))
+    size_mb, page_median, page_max = site_figures(project / "site")
+    print(f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B")
+    result = {
+        "n": n,
+        "cold_s": cold_s,
+        "cold_rss": cold_rss,
+        "site_mb": size_mb,
+        "page_median": page_median,
+        "page_max": page_max,
+    }
+    if cold_only:
+        shutil.rmtree(project, ignore_errors=True)
+        return result
     warm_s, warm_rss, warm = build(project)
     bare_s, bare_rss = bare_mkdocs(project)
-    size_mb, page_median, page_max = site_figures(project / "site")
     gen = sum(warm.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
     print(
         f"  warm build {warm_s:.1f} s (generator stages {gen:.1f} s, mkdocs"
@@ -189,10 +202,18 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000, 50000])
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "paper-bench")
+    p.add_argument(
+        "--cold-only",
+        type=int,
+        nargs="*",
+        default=[],
+        help="sizes that get only the cold build (no warm, bare or incremental run)",
+    )
     p.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = p.parse_args()
     print(f"machine: {os.cpu_count()} cores; started {time.strftime('%H:%M:%S')}")
     results = [run_size(n, args.work, incremental=(n == 20000)) for n in args.sizes]
+    results += [run_size(n, args.work, False, cold_only=True) for n in args.cold_only]
     print("\n  papers   cold s   cold RSS MB   warm s   bare s   warm/bare   site MB   page B")
     for r in results:
         print(

@@ -30,7 +30,10 @@ HOME_NEW_PAPERS = 30
 
 
 def front_matter(data: dict) -> Markup:
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=1000)
+    # libyaml's safe dumper when present: same output, several times faster
+    # (front matter was 40% of rendering).
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=True, width=1000)
     return Markup(f"---\n{text}---\n")
 
 
