@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import make_archive  # noqa: E402
+from tests.project import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_STAGES = ("parse", "merge", "clean", "keywords", "tags", "related", "render", "write")
@@ -46,18 +47,6 @@ not_in_nav: |
   /dumps/*.md
 plugins: []
 """
-
-
-def make_project(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme_overrides", folder / "theme_overrides")
-    shutil.copytree(
-        ROOT / "site_src",
-        folder / "site_src",
-        ignore=shutil.ignore_patterns("papers", "tags", "dumps", "index.md"),
-    )
-    return folder
 
 
 def timed_run(cmd: list[str], cwd: Path) -> tuple[float, float]:

@@ -53,6 +53,7 @@ from generator.parse import read_dumps  # noqa: E402
 from generator.render import make_env  # noqa: E402
 from generator.search_index import index_site  # noqa: E402
 from tests.browser import chromium, require_chromium, serving  # noqa: E402
+from tests.project import make_project  # noqa: E402
 
 STOP_WORDS = set(
     "the and for with from via into onto over under using towards toward through"
@@ -206,15 +207,7 @@ def bundle_figures(site: Path) -> str:
 
 
 def build_seed_site(work: Path) -> Path:
-    work.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme_overrides", work / "theme_overrides")
-    shutil.copytree(
-        ROOT / "site_src",
-        work / "site_src",
-        ignore=shutil.ignore_patterns("papers", "tags", "dumps", "index.md"),
-    )
-    shutil.copytree(ROOT / "dumps", work / "dumps")
+    make_project(work, seeds=True)
     if (ROOT / ".cache").is_dir():
         shutil.copytree(ROOT / ".cache", work / ".cache")  # keyword cache: saves YAKE time only
     cmd = [sys.executable, "-m", "generator", "--root", str(work), "build"]

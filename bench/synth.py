@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import sys
 from pathlib import Path
 
-from generator.parse import read_dumps
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script too
+
+from generator.parse import read_dumps  # noqa: E402
+from tests import dumpgen  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPERS_PER_DUMP = 250
@@ -54,26 +58,9 @@ def make_paper(i: int, rng: random.Random, titles, sentences) -> tuple[str, str]
 
 
 def write_dump(path: Path, pairs: list[tuple[str, str]], layout: str, date: str) -> None:
-    if layout == "packed":
-        lines = [
-            "Get trending papers in your email inbox once a day!",
-            "Get trending papers in your email inbox!",
-        ]
-        for k, (title, abstract) in enumerate(pairs):
-            lines += [("Subscribe" if k == 0 else "") + title, abstract]
-        path.write_text("\n".join(lines), encoding="utf-8")
-    else:
-        blocks = [
-            "new",
-            "Get trending papers in your email inbox!",
-            "Subscribe",
-            "Daily Papers",
-            "byAK and the research community",
-            date,
-        ]
-        for title, abstract in pairs:
-            blocks += [title, abstract]
-        path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    # The seeds' packed dumps end without a newline; the daily ones with one.
+    text = dumpgen.packed(pairs).rstrip("\n") if layout == "packed" else dumpgen.daily(pairs, date)
+    path.write_text(text, encoding="utf-8")
 
 
 def make_archive(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,37 +11,9 @@ import pytest
 # Browser fixtures registered once here: a session fixture imported into two
 # test modules would start two Playwright instances, which cannot coexist.
 from tests.browser import browser, seed_url, serve_site  # noqa: F401 (fixtures)
+from tests.project import ROOT, SEEDS, make_project  # noqa: F401 (used by the tests)
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "dumps").glob("*.txt"))
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def make_project(
-    folder: Path, dumps: dict[str, str | bytes] | None = None, seeds: bool = False
-) -> Path:
-    """A project folder with the real config and theme, and the given dumps."""
-    for name in ("mkdocs.yml", "tags.yml"):
-        shutil.copy(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "theme_overrides", folder / "theme_overrides")
-    shutil.copytree(
-        ROOT / "site_src",
-        folder / "site_src",
-        ignore=shutil.ignore_patterns(
-            "papers", "tags", "dumps", "index.md", "feeds", "stats.md", "code.md", "papers.*"
-        ),
-    )
-    (folder / "dumps").mkdir()
-    if seeds:
-        for seed in SEEDS:
-            shutil.copy(seed, folder / "dumps" / seed.name)
-    for name, content in (dumps or {}).items():
-        path = folder / "dumps" / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return folder
 
 
 def run_generator(root: Path, *args: str) -> subprocess.CompletedProcess:

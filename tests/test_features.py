@@ -18,6 +18,7 @@ from generator.feeds import read_site_url, render_feeds
 from generator.models import Archive, Dump, Paper, Tag
 from generator.related import POSTING_CAP, TOP_TERMS, keep_top_per_row, related_papers, tfidf_matrix
 from generator.render import make_env
+from tests import dumpgen
 from tests.conftest import make_project, run_generator
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -30,11 +31,7 @@ FILLER = (
 
 
 def daily(*pairs: tuple[str, str], date: str = "Sep 19") -> str:
-    blocks = ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers"]
-    blocks += ["byAK and the research community", date]
-    for title, abstract in pairs:
-        blocks += [title, abstract]
-    return "\n\n".join(blocks) + "\n"
+    return dumpgen.daily(pairs, date)
 
 
 def parse_feed(path: Path) -> ET.Element:

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from generator.parse import parse_text, read_dump
+from tests import dumpgen
 from tests.conftest import SEEDS
 
 SEED_COUNTS = {
@@ -18,32 +19,12 @@ ABSTRACT = (
 )
 
 
-def packed(*pairs, header=True):
-    lines = (
-        [
-            "Get trending papers in your email inbox once a day!",
-            "Get trending papers in your email inbox!",
-        ]
-        if header
-        else []
-    )
-    for i, (title, abstract) in enumerate(pairs):
-        lines += [("Subscribe" if i == 0 and header else "") + title, abstract]
-    return "\n".join(lines)
+def packed(*pairs):
+    return dumpgen.packed(pairs)
 
 
 def daily(*pairs, date="Sep 19"):
-    blocks = [
-        "new",
-        "Get trending papers in your email inbox!",
-        "Subscribe",
-        "Daily Papers",
-        "byAK and the research community",
-        date,
-    ]
-    for title, abstract in pairs:
-        blocks += [title, abstract]
-    return "\n\n".join(blocks) + "\n"
+    return dumpgen.daily(pairs, date)
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
@@ -105,7 +86,7 @@ def test_title_with_no_abstract_is_reported_with_its_line():
 
 def test_missing_last_abstract_is_an_error_not_a_silent_drop():
     text = packed(("Kept", ABSTRACT), ("Lost at the end", ABSTRACT))
-    text = text.rsplit("\n", 1)[0]
+    text = text.rstrip("\n").rsplit("\n", 1)[0]
     dump = parse_text(text, "d", "d.txt")
     assert [e.title for e in dump.entries] == ["Kept"]
     [problem] = dump.errors
