@@ -20,7 +20,8 @@ ABSTRACT = (
 
 
 def packed(*pairs):
-    return dumpgen.packed(pairs)
+    """Packed dumps end without a newline, as the seeds do."""
+    return dumpgen.packed(pairs).rstrip("\n")
 
 
 def daily(*pairs, date="Sep 19"):
