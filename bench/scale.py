@@ -205,9 +205,12 @@ def main() -> None:
     results += [run_size(n, args.work, False, cold_only=True) for n in args.cold_only]
     print("\n  papers   cold s   cold RSS MB   warm s   bare s   warm/bare   site MB   page B")
     for r in results:
+        warm = "      -        -           -"  # cold-only sizes
+        if "warm_s" in r:
+            warm = f"{r['warm_s']:>7.0f}  {r['bare_s']:>7.0f}  {r['ratio']:>10.2f}"
         print(
-            f"  {r['n']:>6}  {r['cold_s']:>7.0f}  {r['cold_rss']:>12.0f}  {r['warm_s']:>7.0f}"
-            f"  {r['bare_s']:>7.0f}  {r['ratio']:>10.2f}  {r['site_mb']:>8.0f}  {r['page_median']:>7,}"
+            f"  {r['n']:>6}  {r['cold_s']:>7.0f}  {r['cold_rss']:>12.0f}  {warm}"
+            f"  {r['site_mb']:>8.0f}  {r['page_median']:>7,}"
         )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
