@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .merge import normalise_title
+from .merge import paper_key
 from .models import Dump, Entry, Problem
 from .parse import read_dump, read_dumps
 
@@ -37,11 +37,6 @@ class Accounting:
         if not self.adds_up:  # a parser bug: say so rather than print a false sum
             text += f" (DOES NOT ADD UP: {self.read - self.papers - self.repeats - self.rejected})"
         return text
-
-
-def paper_key(title: str) -> str:
-    """The key merge.py unites entries by."""
-    return normalise_title(title) or title
 
 
 def account(dumps: list[Dump]) -> Accounting:

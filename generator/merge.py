@@ -25,6 +25,12 @@ def normalise_title(title: str) -> str:
     return " ".join(words)
 
 
+def paper_key(title: str) -> str:
+    """What unites entries into one paper: the normalised title, or the
+    title as written when it is all symbols (it normalises to "")."""
+    return normalise_title(title) or title
+
+
 def title_hash(title: str) -> str:
     # A title of symbols only normalises to "": hash it as written instead,
     # so that different symbol titles get different slugs.
@@ -44,7 +50,7 @@ def merge_entries(dumps: list[Dump]) -> tuple[list[Paper], list[Problem]]:
     warnings: list[Problem] = []
     for dump in dumps:
         for entry in dump.entries:
-            key = normalise_title(entry.title) or entry.title
+            key = paper_key(entry.title)
             paper = by_key.get(key)
             if paper is None:
                 by_key[key] = Paper(

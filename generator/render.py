@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_feature_pages
 from .feeds import tag_feed_path
-from .merge import normalise_title
+from .merge import paper_key
 from .models import Archive, Dump, Paper
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
@@ -70,7 +70,7 @@ class Context:
     tags: dict
     dumps: dict[str, Dump]
     new_in: dict[str, list[Paper]]  # dump name -> papers first seen there
-    by_title: dict[str, Paper]  # normalised title -> paper
+    by_title: dict[str, Paper]  # paper_key(title) -> paper
 
 
 def build_context(archive: Archive) -> Context:
@@ -83,7 +83,7 @@ def build_context(archive: Archive) -> Context:
         tags={t.slug: t for t in archive.tags},
         dumps={d.name: d for d in archive.dumps},
         new_in=new_in,
-        by_title={normalise_title(p.title): p for p in archive.papers},
+        by_title={paper_key(p.title): p for p in archive.papers},
     )
 
 
@@ -91,7 +91,7 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     """The dump's papers in listing order, each once."""
     seen, result = set(), []
     for entry in dump.entries:
-        paper = ctx.by_title.get(normalise_title(entry.title) or entry.title)
+        paper = ctx.by_title.get(paper_key(entry.title))
         if paper and paper.slug not in seen:
             seen.add(paper.slug)
             result.append(paper)

@@ -86,3 +86,11 @@ def test_listing_pages_link_relative_to_their_depth():
     assert 'href="papers/other/"' in pages["index.md"]
     assert "First sentence of the abstract is here." in pages["tags/topic.md"]
     assert "Then" not in pages["tags/topic.md"].split("pa-item__lead")[1].split("</p>")[0]
+
+
+def test_a_paper_titled_in_symbols_only_is_listed_on_its_dump_page():
+    title = "∑∏∫ ≈ ∞"  # normalises to "": its key is the title as written
+    dump = Dump("001_x", "dumps/001_x.txt", "packed", None, [Entry("001_x", 3, title, ABSTRACT)])
+    paper = Paper("paper-1a2b3c4d", title, ABSTRACT, ["001_x"], 3, text=ABSTRACT)
+    pages = render_pages(Archive([dump], [paper], []))
+    assert 'href="../../papers/paper-1a2b3c4d/"' in pages["dumps/001_x.md"]
