@@ -39,9 +39,8 @@ class Dump:
     entries: list[Entry]
     problems: list[Problem] = field(default_factory=list)
     entries_read: int = 0  # entries + rejected; defined in parse.py
-    rejected: list[Problem] = field(
-        default_factory=list
-    )  # one per rejected entry, also in problems
+    # one per rejected entry, also in problems
+    rejected: list[Problem] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

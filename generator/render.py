@@ -27,13 +27,13 @@ GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
 GENERATED_FILES = ("index.md", *FEATURE_FILES)
 HOME_TAGS = 40
 HOME_NEW_PAPERS = 30
+# libyaml's safe dumper when present: same output, several times faster
+# (front matter was 40% of rendering).
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def front_matter(data: dict) -> Markup:
-    # libyaml's safe dumper when present: same output, several times faster
-    # (front matter was 40% of rendering).
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=True, width=1000)
+    text = yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=True, width=1000)
     return Markup(f"---\n{text}---\n")
 
 

@@ -53,10 +53,15 @@ def wait_for_count_change(page, before: str) -> None:
     )
 
 
-def search(page, query: str) -> None:
+def redrawn(page, action) -> None:
+    """Do action (type, click a filter) and wait for the results to be redrawn."""
     before = page.locator(".pa-search__status").text_content()
-    page.locator(".pa-search__input").fill(query)
+    action()
     wait_for_count_change(page, before)
+
+
+def search(page, query: str) -> None:
+    redrawn(page, lambda: page.locator(".pa-search__input").fill(query))
 
 
 def test_typing_a_query_shows_the_expected_paper_first(desk, site_url):
@@ -97,9 +102,7 @@ def test_tag_filter_narrows_the_results(desk, site_url):
     unfiltered = count(desk)
     chip = desk.locator(".pa-search__result .pa-search__chip--tag").first
     tag = chip.inner_text()
-    before = desk.locator(".pa-search__status").text_content()
-    chip.click()
-    wait_for_count_change(desk, before)
+    redrawn(desk, chip.click)
     filtered = count(desk)
     assert 1 <= filtered < unfiltered
     results = desk.locator(".pa-search__result")
@@ -108,9 +111,7 @@ def test_tag_filter_narrows_the_results(desk, site_url):
         assert tag in tags
     assert desk.locator(".pa-search__active").inner_text().startswith(f"tag: {tag}")
     # Removing the filter brings every result back.
-    before = desk.locator(".pa-search__status").text_content()
-    desk.locator(".pa-search__active button").click()
-    wait_for_count_change(desk, before)
+    redrawn(desk, lambda: desk.locator(".pa-search__active button").click())
     assert count(desk) == unfiltered
     desk.watch.assert_quiet()
 
@@ -120,18 +121,14 @@ def test_dump_and_has_code_filters_narrow_the_results(desk, site_url):
     desk.keyboard.press("/")
     search(desk, "language")
     unfiltered = count(desk)
-    before = desk.locator(".pa-search__status").text_content()
-    desk.locator('input[name="code"]').check()
-    wait_for_count_change(desk, before)
+    redrawn(desk, lambda: desk.locator('input[name="code"]').check())
     with_code = count(desk)
     assert 1 <= with_code < unfiltered
     results = desk.locator(".pa-search__result")
     for i in range(results.count()):
         assert results.nth(i).locator(".pa-badge--code").count() == 1
     dump = results.first.locator(".pa-search__chip--dump").first.inner_text()
-    before = desk.locator(".pa-search__status").text_content()
-    results.first.locator(".pa-search__chip--dump").first.click()
-    wait_for_count_change(desk, before)
+    redrawn(desk, lambda: results.first.locator(".pa-search__chip--dump").first.click())
     assert 1 <= count(desk) <= with_code
     for i in range(results.count()):
         assert dump in results.nth(i).locator(".pa-search__chip--dump").all_inner_texts()
