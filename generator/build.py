@@ -16,7 +16,7 @@ from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
 from .render import render_files, render_pages, write_pages
-from .search_index import SearchIndexError, index_site
+from .search_index import BUNDLE_DIR, SearchIndexError, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
 
@@ -117,18 +117,31 @@ def generate(
 def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = None) -> None:
     """site_src/ -> site/: MkDocs builds into a temporary folder that is
     swapped in only when every step succeeded, so a failed build leaves
-    the previous site/ untouched."""
+    the previous site/ untouched. Pagefind indexes the paper articles of
+    site_src/ meanwhile, on another core."""
     clock = clock or StageClock()
     tmp = paths.site.with_name(paths.site.name + ".new")
+    search_work = paths.site.with_name(paths.site.name + ".search")
     shutil.rmtree(tmp, ignore_errors=True)
+    search = None
     try:
+        with clock.stage("search source"):
+            search = start_index(paths.site_src, search_work)
         with clock.stage("mkdocs"):
             run_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
-        with clock.stage("search index"):
-            index_search(tmp)
+        with clock.stage("search index"):  # what Pagefind needs beyond MkDocs' time
+            report = search.finish()
+            report.bundle.rename(tmp / BUNDLE_DIR)
+    except SearchIndexError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"{exc}; site/ left as it was") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if search is not None:
+            search.stop()
+        shutil.rmtree(search_work, ignore_errors=True)
     swap_in(tmp, paths.site)
 
 
@@ -144,13 +157,6 @@ def run_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> None:
     result = subprocess.run(cmd, cwd=config.parent, env=env)
     if result.returncode != 0:
         raise BuildError(f"mkdocs build failed (exit {result.returncode}); site/ left as it was")
-
-
-def index_search(site: Path) -> None:
-    try:
-        index_site(site)
-    except SearchIndexError as exc:
-        raise BuildError(f"{exc}; site/ left as it was") from exc
 
 
 def swap_in(new: Path, site: Path) -> None:

@@ -1,11 +1,17 @@
-"""Stage 6, search index: run Pagefind over the built site.
+"""Stage 6, search index: Pagefind over the paper pages.
 
 Pagefind splits its index into chunks, so a visitor downloads only what a
 query needs. Only paper pages are indexed: the paper template marks its
 article `data-pagefind-body` (so any page without it is skipped) and sets the
-title/keyword weights and the tag, dump and code filters; the glob below
-spares Pagefind from even parsing tag, dump and home pages, which grow with
-the archive.
+title/keyword weights and the tag, dump and code filters.
+
+The build does not wait for MkDocs to index: Pagefind reads nothing of a
+page outside its data-pagefind-body, and that article is the raw HTML block
+of the generated page (site_src/papers/<slug>.md), which MkDocs copies into
+the page as it is. So the build writes each article into a small HTML file
+under the page's own URL and runs Pagefind on those while MkDocs builds, on
+the other core (start_index / finish_index). index_site indexes a built
+site; a test checks that both give the same records.
 
 The binary comes from the `pagefind[bin]` wheel, so nothing is downloaded at
 build time.
@@ -22,6 +28,11 @@ from pathlib import Path
 
 PAPER_GLOB = "papers/**/*.html"
 BUNDLE_DIR = "pagefind"
+# The <html> around an article: Pagefind takes the index language from lang,
+# as it does from the Material page.
+DOCUMENT = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"></head><body>\n{}</body></html>\n'
+)
 
 
 class SearchIndexError(Exception):
@@ -48,26 +59,77 @@ def pagefind_executable() -> Path:
 def index_site(site: Path, glob: str = PAPER_GLOB) -> IndexReport:
     """Write site/pagefind/ for the paper pages of a built site."""
     site = Path(site)
-    papers = list(site.glob(glob))
     # Pagefind adds to an existing bundle; stale chunks would be served too.
     shutil.rmtree(site / BUNDLE_DIR, ignore_errors=True)
-    start = time.perf_counter()
-    result = subprocess.run(
-        [str(pagefind_executable()), "--site", str(site), "--glob", glob],
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip()
-        raise SearchIndexError(f"pagefind failed on {site} (exit {result.returncode}): {detail}")
-    found = re.search(r"Indexed (\d+) pages?", result.stdout)
-    pages = int(found.group(1)) if found else 0
-    if "Did not find a data-pagefind-body" in result.stdout or pages != len(papers):
-        # Pagefind then indexes whole pages (header, nav and all), or skips
-        # papers: the paper template must mark its article data-pagefind-body.
-        raise SearchIndexError(
-            f"pagefind indexed {pages} of the {len(papers)} paper pages in {site}:"
-            " every paper page needs one data-pagefind-body element"
-        )
-    return IndexReport(pages=pages, seconds=seconds, bundle=site / BUNDLE_DIR)
+    run = start_pagefind(site, site / BUNDLE_DIR, len(list(site.glob(glob))), glob)
+    return run.finish()
+
+
+@dataclass
+class PagefindRun:
+    """A Pagefind process indexing `pages` HTML files of `site` into `bundle`."""
+
+    process: subprocess.Popen
+    site: Path
+    bundle: Path
+    pages: int
+    started: float
+
+    def finish(self) -> IndexReport:
+        """Wait for Pagefind; raise SearchIndexError unless it indexed every page."""
+        stdout, stderr = self.process.communicate()
+        seconds = time.perf_counter() - self.started
+        if self.process.returncode != 0:
+            detail = (stderr or stdout).strip()
+            raise SearchIndexError(
+                f"pagefind failed on {self.site} (exit {self.process.returncode}): {detail}"
+            )
+        found = re.search(r"Indexed (\d+) pages?", stdout)
+        pages = int(found.group(1)) if found else 0
+        if "Did not find a data-pagefind-body" in stdout or pages != self.pages:
+            # Pagefind then indexes whole pages (header, nav and all), or skips
+            # papers: the paper template must mark its article data-pagefind-body.
+            raise SearchIndexError(
+                f"pagefind indexed {pages} of the {self.pages} paper pages in {self.site}:"
+                " every paper page needs one data-pagefind-body element"
+            )
+        return IndexReport(pages=pages, seconds=seconds, bundle=self.bundle)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_pagefind(site: Path, bundle: Path, pages: int, glob: str = PAPER_GLOB) -> PagefindRun:
+    cmd = [str(pagefind_executable()), "--site", str(site), "--glob", glob]
+    cmd += ["--output-path", str(bundle)]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return PagefindRun(process, site, bundle, pages, time.perf_counter())
+
+
+def paper_documents(site_src: Path) -> dict[str, str]:
+    """site_src/papers/<slug>.md -> {"papers/<slug>/index.html": the page's
+    article in a bare HTML document}: what Pagefind reads of the built page."""
+    documents = {}
+    for page in sorted((site_src / "papers").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        # Front matter is "---\n...\n---\n" (render.front_matter); the rest is
+        # the article, copied by MkDocs into the page unchanged.
+        _, sep, body = text.partition("\n---\n")
+        if not text.startswith("---\n") or not sep:
+            raise SearchIndexError(f"{page}: no front matter; is it a generated paper page?")
+        documents[f"papers/{page.stem}/index.html"] = DOCUMENT.format(body)
+    return documents
+
+
+def start_index(site_src: Path, work: Path) -> PagefindRun:
+    """Start indexing the paper pages of site_src/ into work/pagefind/, in
+    the background; work/ is a scratch folder the caller removes."""
+    shutil.rmtree(work, ignore_errors=True)
+    documents = paper_documents(site_src)
+    for rel, html in documents.items():
+        path = work / "pages" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    return start_pagefind(work / "pages", work / BUNDLE_DIR, len(documents))

@@ -54,7 +54,8 @@ def assert_untouched(root: Path, site: dict, site_src: dict | None = None) -> No
     assert tree(root / "site") == site
     if site_src is not None:
         assert tree(root / "site_src") == site_src
-    assert not (root / "site.new").exists() and not (root / "site.old").exists()
+    for scratch in ("site.new", "site.old", "site.search"):
+        assert not (root / scratch).exists()
 
 
 def test_first_build_has_a_page_for_every_paper_whatever_its_script(built):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.build import BuildError, Paths, build_site
 from generator.search_index import SearchIndexError, index_site
 
 
@@ -60,3 +62,29 @@ def test_a_site_without_paper_bodies_is_an_error(tmp_path):
     page.write_text("<html><body><h1>No data-pagefind-body here</h1></body></html>")
     with pytest.raises(SearchIndexError, match="data-pagefind-body"):
         index_site(tmp_path)
+
+
+def test_the_build_indexes_exactly_what_the_built_pages_hold(seed_site, tmp_path):
+    """The build indexes the generated articles while MkDocs runs; indexing
+    the built pages afterwards must give the very same records."""
+    site = tmp_path / "site"
+    shutil.copytree(seed_site / "site", site)
+    index_site(site)  # from the built HTML, replacing the build's bundle
+    from_pages = {r["url"]: r for r in fragments(site)}
+    from_build = {r["url"]: r for r in fragments(seed_site / "site")}
+    assert len(from_build) > 500
+    assert from_build == from_pages
+
+
+def test_a_failed_index_leaves_the_site_as_it_was(seed_site, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(seed_site, root, ignore=shutil.ignore_patterns("site"))
+    shutil.copytree(seed_site / "site", root / "site")
+    before = sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*"))
+    assert before
+    page = next((root / "site_src" / "papers").glob("*.md"))
+    page.write_text(page.read_text().replace("data-pagefind-body", "data-x"))
+    with pytest.raises(BuildError, match="every paper page needs one data-pagefind-body"):
+        build_site(Paths.at(root))
+    assert sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*")) == before
+    assert not (root / "site.new").exists() and not (root / "site.search").exists()
