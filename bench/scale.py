@@ -30,7 +30,9 @@ from bench.synth import make_archive  # noqa: E402
 from tests.project import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR_STAGES = ("parse", "merge", "clean", "keywords", "tags", "related", "render", "write")
+GENERATOR_STAGES = (
+    "up-to-date check", "parse", "merge", "clean", "keywords", "tags", "related", "render", "write",
+)  # fmt: skip
 BARE_CONFIG = """\
 site_name: bare
 docs_dir: site_src

@@ -9,13 +9,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import freshness
+from .check import account, same_dumps
 from .enrich import enrich
 from .feeds import read_site_url
+from .freshness import Manifest, input_digest
 from .keywords import KeywordCache
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
-from .render import render_files, render_pages, write_pages
+from .render import GENERATED_DIRS, GENERATED_FILES, render_files, render_pages, write_pages
 from .search_index import BUNDLE_DIR, SearchIndexError, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
@@ -42,6 +45,10 @@ class Paths:
         root = Path(root).resolve()
         return cls(root, root / "dumps", root / "site_src", root / "site", root / ".cache")
 
+    @property
+    def manifest(self) -> Path:
+        return self.cache / "generated.json"
+
 
 @dataclass
 class BuildReport:
@@ -50,6 +57,9 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     extracted: int = 0
     clock: StageClock = field(default_factory=StageClock)
+    # site_src/ was already up to date: the stages were skipped, and this
+    # is what the build that wrote it said about the dumps.
+    up_to_date: list[str] | None = None
 
     @property
     def entries(self) -> int:
@@ -73,6 +83,20 @@ def generate(
     then left as it was."""
     report = BuildReport(dumps=[], clock=clock or StageClock())
     stage = report.clock.stage
+    if write:
+        with stage("up-to-date check"):
+            inputs = input_digest(
+                sorted(paths.dumps.glob("*.txt")),
+                [paths.root / "tags.yml"],
+                read_site_url(paths.root / "mkdocs.yml"),
+                skip_bad,
+            )
+            manifest = freshness.load(paths.manifest)
+            if freshness.is_fresh(
+                manifest, inputs, paths.site_src, GENERATED_DIRS, GENERATED_FILES
+            ):
+                report.up_to_date = manifest.log
+                return report
     with stage("parse"):
         report.dumps = read_dumps(paths.dumps)
     if not report.dumps:
@@ -110,8 +134,21 @@ def generate(
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):
+        paths.manifest.unlink(missing_ok=True)  # until the pages are all written
         write_pages(pages, paths.site_src)
+        files = freshness.file_states(paths.site_src, sorted(pages))
+        freshness.save(paths.manifest, Manifest(inputs, files, accounting_lines(report)))
     return report
+
+
+def accounting_lines(report: BuildReport) -> list[str]:
+    """entries read = papers + repeats + rejected, every problem with
+    file:line, then the archive's size."""
+    lines = [f"{len(report.dumps)} dumps: {account(report.dumps)}"]
+    lines += [f"  {p}" for p in report.problems + same_dumps(report.dumps)]
+    if report.archive:
+        lines.append(f"{len(report.archive.papers)} papers, {len(report.archive.tags)} tags")
+    return lines
 
 
 def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = None) -> None:

@@ -6,17 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import BuildError, Paths, build_site, generate, log
-from .check import account, check_dumps, format_check, same_dumps
+from .build import BuildError, Paths, accounting_lines, build_site, generate, log
+from .check import check_dumps, format_check
 from .stages import StageClock
 
 
 def log_accounting(report) -> None:
-    """entries read = papers + repeats + rejected, then every problem with file:line."""
-    warnings = same_dumps(report.dumps)
-    log(f"{len(report.dumps)} dumps: {account(report.dumps)}")
-    for problem in report.problems + warnings:
-        log(f"  {problem}")
+    for line in accounting_lines(report):
+        log(line)
 
 
 def cmd_build(args) -> int:
@@ -32,16 +29,20 @@ def cmd_build(args) -> int:
         log(f"error: {message}")
         log("nothing was built: site_src/ and site/ are left as they were")
         return 1
-    archive = report.archive
-    log_accounting(report)
-    log(
-        f"{len(archive.papers)} papers, {len(archive.tags)} tags;"
-        f" keywords extracted for {report.extracted} papers (rest from cache)"
-    )
-    bad = sum(len(d.errors) for d in report.dumps)
-    if bad:
-        log(f"warning: --skip-bad: built without {bad} bad entries or files (listed above)")
-    log(f"pages written to {paths.site_src}")
+    if report.up_to_date is not None:
+        for line in report.up_to_date:
+            log(line)
+        log(
+            f"{paths.site_src} is up to date: the dumps, tags.yml, the site address and"
+            " the generator are as they were at the last build; generator stages skipped"
+        )
+    else:
+        log_accounting(report)
+        log(f"keywords extracted for {report.extracted} papers (rest from cache)")
+        bad = sum(len(d.errors) for d in report.dumps)
+        if bad:
+            log(f"warning: --skip-bad: built without {bad} bad entries or files (listed above)")
+        log(f"pages written to {paths.site_src}")
     if not args.no_mkdocs:
         log("building the site with MkDocs ...")
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +17,13 @@ from tests.project import ROOT, SEEDS, make_project  # noqa: F401 (used by the t
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def run_generator(root: Path, *args: str) -> subprocess.CompletedProcess:
+def run_generator(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env={**os.environ, **env} if env else None,
     )
 
 

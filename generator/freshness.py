@@ -1,0 +1,99 @@
+"""Skip the generator stages when nothing they read has changed.
+
+Like make: the generated pages are a pure function of the dumps, tags.yml,
+the site address, the generator's own code and templates, and the versions
+of the libraries that shape the output. A digest of all of them is kept
+with a list of the files written (size and mtime). When the next build has
+the same digest and finds those files untouched, site_src/ is already what
+the stages would write, byte for byte, and they are skipped. Anything else,
+a dump edited, a page deleted or a library upgraded, runs them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# Libraries whose version can change the generated pages.
+LIBRARIES = ("yake", "jinja2", "markupsafe", "pyyaml", "python-slugify", "scikit-learn", "numpy")
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class Manifest:
+    inputs: str  # digest of everything the stages read
+    files: dict[str, list[int]]  # path under site_src -> [size, mtime_ns]
+    log: list[str] = field(default_factory=list)  # what the build printed about the dumps
+
+
+def input_digest(dumps: list[Path], config_files: list[Path], site_url: str, skip_bad: bool) -> str:
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+
+    for path in dumps:
+        add(f"dump:{path.name}", path.read_bytes())
+    for path in config_files:
+        add(f"config:{path.name}", path.read_bytes() if path.exists() else b"(missing)")
+    add("site_url", site_url.encode())
+    add("skip_bad", str(skip_bad).encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".yml", ".json"):
+            add(f"code:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            add(f"lib:{name}", metadata.version(name).encode())
+        except metadata.PackageNotFoundError:
+            add(f"lib:{name}", b"(none)")
+    return h.hexdigest()
+
+
+def file_states(site_src: Path, paths) -> dict[str, list[int]]:
+    states = {}
+    for rel in paths:
+        stat = (site_src / rel).stat()
+        states[rel] = [stat.st_size, stat.st_mtime_ns]
+    return states
+
+
+def generated_files(site_src: Path, dirs, files) -> set[str]:
+    """Every file now under the generated folders, and the generated top-level files."""
+    found = {p.relative_to(site_src).as_posix() for d in dirs for p in (site_src / d).rglob("*")}
+    found = {rel for rel in found if (site_src / rel).is_file()}
+    return found | {f for f in files if (site_src / f).is_file()}
+
+
+def load(path: Path) -> Manifest | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != MANIFEST_VERSION:
+            return None
+        return Manifest(data["inputs"], data["files"], data.get("log", []))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no manifest, or not one we can trust: rebuild
+
+
+def save(path: Path, manifest: Manifest) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"version": MANIFEST_VERSION, **manifest.__dict__}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def is_fresh(manifest: Manifest | None, inputs: str, site_src: Path, dirs, files) -> bool:
+    """The stages would write exactly what site_src/ holds."""
+    if manifest is None or manifest.inputs != inputs:
+        return False
+    try:
+        if generated_files(site_src, dirs, files) != set(manifest.files):
+            return False
+        return file_states(site_src, manifest.files) == manifest.files
+    except OSError:
+        return False
