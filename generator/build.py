@@ -11,10 +11,8 @@ from pathlib import Path
 
 from . import freshness
 from .check import account, same_dumps
-from .enrich import enrich
 from .feeds import read_site_url
 from .freshness import Manifest, input_digest
-from .keywords import KeywordCache
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
@@ -97,6 +95,10 @@ def generate(
             ):
                 report.up_to_date = manifest.log
                 return report
+    with stage("load libraries"):  # only when the stages run: seconds for sklearn and yake
+        from .enrich import enrich
+        from .keywords import KeywordCache
+
     with stage("parse"):
         report.dumps = read_dumps(paths.dumps)
     if not report.dumps:
@@ -117,11 +119,13 @@ def generate(
         rules = load_rules(paths.root / "tags.yml")
     except TagRulesError as exc:
         raise BuildError(str(exc)) from exc
-    cache = KeywordCache(paths.cache / "keywords.json")
+    with stage("keyword cache"):  # load (saved below)
+        cache = KeywordCache(paths.cache / "keywords.json")
     tags, report.extracted = enrich(
         papers, cache, jobs=jobs, progress=progress, clock=report.clock, rules=rules
     )
-    cache.save()
+    with stage("keyword cache"):
+        cache.save()
     # A dump left with no entries (refused whole under --skip-bad) gets no page.
     listed = [d for d in report.dumps if d.entries]
     report.archive = Archive(dumps=listed, papers=papers, tags=tags)
