@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from .models import Archive, Dump, Paper, Tag
 
@@ -83,20 +84,40 @@ def newest_first(papers: list[Paper], order: dict[str, int]) -> list[Paper]:
     return sorted(papers, key=lambda p: (-order[p.first_dump], p.first_line, p.slug))
 
 
-def feed_data(archive: Archive, papers: list[Paper], summary_chars: int | None) -> list[dict]:
-    dates = dump_dates(archive.dumps)
-    tags = {t.slug: t.name for t in archive.tags}
-    return [
-        {
+def feed_base(site_url: str, path: str) -> str:
+    """What entry and feed links start with: site_url, else the way back
+    from the feed file to the site root."""
+    return site_url if site_url else "../" * path.count("/")
+
+
+class FeedEntries:
+    """Atom <entry> elements, each paper's rendered once per base and summary
+    length: a paper sits in up to TAG_ENTRIES-long feeds of all its tags."""
+
+    def __init__(self, env: Environment, archive: Archive):
+        self.macro = env.get_template("_feed.j2").module.feed_entry
+        self.dates = dump_dates(archive.dumps)
+        self.tag_names = {t.slug: t.name for t in archive.tags}
+        self.rendered: dict[tuple, Markup] = {}
+
+    def updated(self, paper: Paper) -> str:
+        return atom_date(self.dates[paper.first_dump])
+
+    def data(self, p: Paper, summary_chars: int | None) -> dict:
+        return {
             "id": atom_id("paper", p.slug),
             "title": xml_text(p.title),
             "path": f"papers/{p.slug}/",
-            "updated": atom_date(dates[p.first_dump]),
+            "updated": self.updated(p),
             "summary": xml_text(shorten(p.text, summary_chars) if summary_chars else p.text),
-            "categories": [(slug, xml_text(tags[slug])) for slug in p.tags],
+            "categories": [(slug, xml_text(self.tag_names[slug])) for slug in p.tags],
         }
-        for p in papers
-    ]
+
+    def entry(self, paper: Paper, base: str, summary_chars: int | None) -> Markup:
+        key = (paper.slug, base, summary_chars)
+        if key not in self.rendered:
+            self.rendered[key] = self.macro(self.data(paper, summary_chars), base)
+        return self.rendered[key]
 
 
 def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict[str, str]:
@@ -104,10 +125,11 @@ def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict
     if not archive.dumps:
         return {}
     template = env.get_template("feed.xml.j2")
+    entries = FeedEntries(env, archive)
     order = {d.name: i for i, d in enumerate(archive.dumps)}
     papers = {p.slug: p for p in archive.papers}
     latest = newest_first(archive.papers, order)[:LATEST_ENTRIES]
-    newest_date = atom_date(dump_dates(archive.dumps)[archive.dumps[-1].name])
+    base = feed_base(site_url, LATEST_FEED)
     feeds = {
         "feeds/sitemap.xml": EMPTY_SITEMAP,
         "feeds/tags/sitemap.xml": EMPTY_SITEMAP,
@@ -117,30 +139,31 @@ def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict
             subtitle="Papers new to the archive, newest dump first.",
             path=LATEST_FEED,
             page="",
-            updated=newest_date,
-            entries=feed_data(archive, latest, None),
-            site_url=site_url,
+            updated=atom_date(entries.dates[archive.dumps[-1].name]),
+            entries=[entries.entry(p, base, None) for p in latest],
+            base=base,
         ),
     }
     for tag in archive.tags:
         feeds[tag_feed_path(tag.slug)] = render_tag_feed(
-            template, archive, site_url, tag, newest_first([papers[s] for s in tag.papers], order)
+            template, entries, site_url, tag, newest_first([papers[s] for s in tag.papers], order)
         )
     return feeds
 
 
-def render_tag_feed(template, archive: Archive, site_url: str, tag: Tag, papers: list[Paper]):
-    entries = feed_data(archive, papers[:TAG_ENTRIES], TAG_SUMMARY_CHARS)
+def render_tag_feed(template, entries: FeedEntries, site_url: str, tag: Tag, papers: list[Paper]):
+    shown = papers[:TAG_ENTRIES]
     path = tag_feed_path(tag.slug)
+    base = feed_base(site_url, path)
     return template.render(
         id=atom_id("tag", tag.slug),
         title=f"Paper archive: {xml_text(tag.name)}",
         subtitle=f"Papers tagged \u201c{xml_text(tag.name)}\u201d, newest first.",
         path=path,
         page=f"tags/{tag.slug}/",
-        updated=max(e["updated"] for e in entries),
-        entries=entries,
-        site_url=site_url,
+        updated=max(entries.updated(p) for p in shown),
+        entries=[entries.entry(p, base, TAG_SUMMARY_CHARS) for p in shown],
+        base=base,
     )
 
 

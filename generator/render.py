@@ -22,6 +22,7 @@ from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_
 from .feeds import tag_feed_path
 from .merge import paper_key
 from .models import Archive, Dump, Paper
+from .writer import WriteCounts, write_changed
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
 GENERATED_FILES = ("index.md", *FEATURE_FILES)
@@ -145,15 +146,7 @@ def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
     return render_feature_files(make_env(), archive, site_url)
 
 
-def write_pages(pages: dict[str, str], site_src: Path) -> None:
-    """Replace every generated page under site_src; hand-written files stay."""
-    import shutil
-
-    for name in GENERATED_DIRS:
-        shutil.rmtree(site_src / name, ignore_errors=True)
-    for name in GENERATED_FILES:
-        (site_src / name).unlink(missing_ok=True)
-    for rel, text in sorted(pages.items()):
-        path = site_src / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+def write_pages(pages: dict[str, str], site_src: Path) -> WriteCounts:
+    """Make the generated pages under site_src exactly `pages`, writing only
+    files that changed; hand-written files stay."""
+    return write_changed(pages, site_src, GENERATED_DIRS, GENERATED_FILES)
