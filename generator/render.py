@@ -22,6 +22,7 @@ from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_
 from .feeds import tag_feed_path
 from .merge import paper_key
 from .models import Archive, Dump, Paper
+from .snippets import Snippets
 from .writer import WriteCounts, write_changed
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
@@ -72,13 +73,14 @@ class Context:
     dumps: dict[str, Dump]
     new_in: dict[str, list[Paper]]  # dump name -> papers first seen there
     by_title: dict[str, Paper]  # paper_key(title) -> paper
+    snippets: Snippets | None = None  # set by build_context
 
 
-def build_context(archive: Archive) -> Context:
+def build_context(archive: Archive, env: Environment) -> Context:
     new_in: dict[str, list[Paper]] = {d.name: [] for d in archive.dumps}
     for paper in archive.papers:
         new_in[paper.first_dump].append(paper)
-    return Context(
+    ctx = Context(
         archive=archive,
         papers={p.slug: p for p in archive.papers},
         tags={t.slug: t for t in archive.tags},
@@ -86,6 +88,8 @@ def build_context(archive: Archive) -> Context:
         new_in=new_in,
         by_title={paper_key(p.title): p for p in archive.papers},
     )
+    ctx.snippets = Snippets(env, ctx)
+    return ctx
 
 
 def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
@@ -102,7 +106,7 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
 def render_pages(archive: Archive) -> dict[str, str]:
     """Relative path under site_src -> page text, for every generated page."""
     env = make_env()
-    ctx = build_context(archive)
+    ctx = build_context(archive, env)
     common = {"ctx": ctx}
     pages: dict[str, str] = {}
     paper_tpl = env.get_template("paper.md.j2")

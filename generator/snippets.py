@@ -1,0 +1,70 @@
+"""HTML pieces that many pages repeat, rendered once and reused.
+
+A paper's list item is on the page of each of its tags (about six), of its
+dumps and maybe on the code and home pages; its tag links and code badge on
+every page that lists or relates to it. Calling the Jinja macros of
+_macros.j2 for each occurrence cost most of the render stage, so each piece
+is rendered once from those macros and kept as Markup (already escaped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from .models import Paper
+
+
+def fill_in(macro, *args) -> str:
+    """The macro's output as a str.format pattern with {0}, {1}... where its
+    Markup arguments go (None marks an argument to fill in). Filling the
+    pattern with Markup values is exact and far cheaper than a macro call,
+    for macros that only place those arguments (no test on them)."""
+    marks = [Markup(f"\x00{i}\x00") if a is None else a for i, a in enumerate(args)]
+    text = str(macro(*marks)).replace("{", "{{").replace("}", "}}")
+    for i, a in enumerate(args):
+        if a is None:
+            text = text.replace(f"\x00{i}\x00", f"{{{i}}}")
+    return text
+
+
+class Snippets:
+    def __init__(self, env: Environment, ctx):
+        self.macros = env.get_template("_macros.j2").module
+        self.ctx = ctx
+        self.badges: dict[tuple, Markup] = {}  # (paper slug, filter) -> badge
+        self.links: dict[tuple, str] = {}  # (tag slug, root, filter) -> <li>
+        self.heads: dict[tuple, str] = {}  # (paper slug, root, new) -> item head
+        self.tag_list = fill_in(self.macros.tag_list, None)
+        self.item_with_tags = fill_in(self.macros.paper_item, None, None)
+        self.item_without_tags = fill_in(self.macros.paper_item, None, Markup(""))
+
+    def code_badge(self, paper: Paper, filter: bool = False) -> Markup:
+        key = (paper.slug, filter)
+        if key not in self.badges:
+            self.badges[key] = self.macros.code_badge(paper, filter=filter)
+        return self.badges[key]
+
+    def joined_links(self, slugs: Iterable[str], root: str, filter: str | None = None) -> str:
+        links = self.links
+        for slug in slugs:
+            if (slug, root, filter) not in links:
+                links[slug, root, filter] = self.macros.tag_link(self.ctx, slug, root, filter)
+        return "".join([links[slug, root, filter] for slug in slugs])
+
+    def tag_links(self, slugs: list[str], root: str, filter: str | None = None) -> Markup:
+        return Markup(self.tag_list.format(self.joined_links(slugs, root, filter)))
+
+    def paper_item(
+        self, paper: Paper, root: str, new: bool = False, skip_tag: str | None = None
+    ) -> Markup:
+        """The paper's entry in a listing; on a tag's page without that tag."""
+        key = (paper.slug, root, new)
+        if key not in self.heads:
+            self.heads[key] = self.macros.paper_item_head(paper, root, new=new)
+        others = [slug for slug in paper.tags if slug != skip_tag]
+        if not others:
+            return Markup(self.item_without_tags.format(self.heads[key]))
+        return Markup(self.item_with_tags.format(self.heads[key], self.joined_links(others, root)))
