@@ -24,6 +24,7 @@ TOP_TERMS = 64  # salient terms kept per paper for finding candidates
 POSTING_CAP = 64  # papers kept per term in the candidate index
 CANDIDATES = 40  # best pruned matches re-scored exactly
 CHUNK = 512  # rows per sparse product: bounds peak memory
+PAD_CELLS = 4_000_000  # largest rows x width array top_per_row pads (32 MB)
 MIN_SCORE = 0.05  # below this, papers have nothing real in common
 
 
@@ -51,19 +52,53 @@ def tfidf_matrix(texts: list[str]) -> sparse.csr_matrix:
 
 def top_per_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
     """Mask of the k largest values of each row among (row, col, value)
-    triples; ties go to the lower column, so the choice is stable."""
-    order = np.lexsort((cols, -vals, rows))
-    sorted_rows = rows[order]
-    first = np.searchsorted(sorted_rows, sorted_rows, side="left")
+    triples sorted by row, then column; ties go to the lower column, so the
+    choice is stable. (The presorted order saves a sort key: a stable sort
+    on value within each row keeps equal values in column order.)"""
     keep = np.zeros(len(rows), dtype=bool)
-    keep[order[np.arange(len(order)) - first < k]] = True
+    if len(rows) == 0:
+        return keep
+    chosen = at_least_kth(rows, vals, k)
+    rows, vals = rows[chosen], vals[chosen]
+    order = np.lexsort((-vals, rows))  # rows[order] == rows: rows keep their starts
+    keep[chosen[order[position_in_row(rows) < k]]] = True
     return keep
+
+
+def position_in_row(rows: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal (sorted) rows."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    counts = np.diff(np.r_[starts, len(rows)])
+    return np.arange(len(rows)) - np.repeat(starts, counts)
+
+
+def at_least_kth(rows: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the values at or above their row's k-th largest: only they
+    can be among its k best. A linear-time partition finds that value, so
+    top_per_row sorts a few values per row instead of them all."""
+    position = position_in_row(rows)
+    counts = np.bincount(rows - rows[0])
+    counts = counts[counts > 0]
+    width = counts.max()
+    if width <= k or len(counts) * width > PAD_CELLS:
+        return np.arange(len(rows))
+    padded = np.full((len(counts), width), -np.inf)
+    padded[np.repeat(np.arange(len(counts)), counts), position] = vals
+    kth = np.partition(padded, width - k, axis=1)[:, width - k]
+    return np.flatnonzero(vals >= np.repeat(kth, counts))
 
 
 def keep_top_per_row(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     """Each row's k largest values, the rest dropped."""
+    if not matrix.has_sorted_indices:  # top_per_row wants columns in order
+        matrix = matrix.sorted_indices()
     coo = matrix.tocoo()
-    keep = top_per_row(coo.row, coo.col, coo.data, k)
+    keep = np.zeros(matrix.nnz, dtype=bool)
+    # In blocks of rows small enough for top_per_row's padded partition.
+    block = max(1, PAD_CELLS // max(1, np.diff(matrix.indptr).max(initial=0)))
+    for first in range(0, matrix.shape[0], block):
+        a, b = matrix.indptr[first], matrix.indptr[min(first + block, matrix.shape[0])]
+        keep[a:b] = top_per_row(coo.row[a:b], coo.col[a:b], coo.data[a:b], k)
     return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=matrix.shape)
 
 
@@ -78,10 +113,12 @@ def related_indices(matrix: sparse.csr_matrix, k: int = RELATED_SHOWN) -> list[l
     n = matrix.shape[0]
     salient = keep_top_per_row(matrix, TOP_TERMS)
     # Per term, only the papers where it weighs most: bounds every posting list.
-    index = keep_top_per_row(salient.T.tocsr(), POSTING_CAP).T.tocsr()
+    postings = keep_top_per_row(salient.T.tocsr(), POSTING_CAP)  # term -> papers
     result: list[list[int]] = [[] for _ in range(n)]
     for start in range(0, n, CHUNK):
-        pruned = (salient[start : start + CHUNK] @ index.T).tocoo()
+        pruned = salient[start : start + CHUNK] @ postings
+        pruned.sort_indices()  # top_per_row wants rows, then columns, in order
+        pruned = pruned.tocoo()
         rows, cols = pruned.row + start, pruned.col
         other = rows != cols
         rows, cols, vals = rows[other], cols[other], pruned.data[other]
