@@ -108,13 +108,11 @@ def pairwise_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
     return np.asarray(products.sum(axis=1)).ravel()
 
 
-def related_indices(matrix: sparse.csr_matrix, k: int = RELATED_SHOWN) -> list[list[int]]:
-    """Row i -> up to k other rows, most similar first (ties: lower row first)."""
-    n = matrix.shape[0]
-    salient = keep_top_per_row(matrix, TOP_TERMS)
-    # Per term, only the papers where it weighs most: bounds every posting list.
-    postings = keep_top_per_row(salient.T.tocsr(), POSTING_CAP)  # term -> papers
-    result: list[list[int]] = [[] for _ in range(n)]
+def candidate_pairs(salient: sparse.csr_matrix, postings: sparse.csr_matrix):
+    """(rows, cols): each row's CANDIDATES best other rows by the pruned
+    product, sorted by row, then column."""
+    n = salient.shape[0]
+    found_rows, found_cols = [], []
     for start in range(0, n, CHUNK):
         pruned = salient[start : start + CHUNK] @ postings
         pruned.sort_indices()  # top_per_row wants rows, then columns, in order
@@ -123,13 +121,40 @@ def related_indices(matrix: sparse.csr_matrix, k: int = RELATED_SHOWN) -> list[l
         other = rows != cols
         rows, cols, vals = rows[other], cols[other], pruned.data[other]
         best = top_per_row(rows, cols, vals, CANDIDATES)
-        rows, cols = rows[best], cols[best]
-        # Rounded so ties compare equal whatever the summation order.
-        exact = np.round(pairwise_dots(matrix, rows, cols), 9)
-        shown = top_per_row(rows, cols, exact, k) & (exact >= MIN_SCORE)
-        rows, cols, exact = rows[shown], cols[shown], exact[shown]
-        for t in np.lexsort((cols, -exact, rows)):
-            result[rows[t]].append(int(cols[t]))
+        found_rows.append(rows[best])
+        found_cols.append(cols[best])
+    return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+def exact_scores(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Cosine of every (row, col) pair, rounded so ties compare equal whatever
+    the summation order. A pair found both ways is computed once: the sparse
+    product multiplies and adds the same numbers in the same order either way."""
+    n = matrix.shape[0]
+    pairs, back = np.unique(
+        np.minimum(rows, cols).astype(np.int64) * n + np.maximum(rows, cols), return_inverse=True
+    )
+    dots = np.empty(len(pairs))
+    step = CHUNK * CANDIDATES  # pairs per sparse product: bounds peak memory
+    for start in range(0, len(pairs), step):
+        some = pairs[start : start + step]
+        dots[start : start + step] = pairwise_dots(matrix, some // n, some % n)
+    return np.round(dots[back], 9)
+
+
+def related_indices(matrix: sparse.csr_matrix, k: int = RELATED_SHOWN) -> list[list[int]]:
+    """Row i -> up to k other rows, most similar first (ties: lower row first)."""
+    n = matrix.shape[0]
+    salient = keep_top_per_row(matrix, TOP_TERMS)
+    # Per term, only the papers where it weighs most: bounds every posting list.
+    postings = keep_top_per_row(salient.T.tocsr(), POSTING_CAP)  # term -> papers
+    rows, cols = candidate_pairs(salient, postings)
+    exact = exact_scores(matrix, rows, cols)
+    shown = top_per_row(rows, cols, exact, k) & (exact >= MIN_SCORE)
+    rows, cols, exact = rows[shown], cols[shown], exact[shown]
+    result: list[list[int]] = [[] for _ in range(n)]
+    for t in np.lexsort((cols, -exact, rows)):
+        result[rows[t]].append(int(cols[t]))
     return result
 
 

@@ -1,0 +1,75 @@
+"""Rebuilding site_src/: unchanged pages are not rewritten, pages of papers
+that left the archive go, and the result is exactly what a fresh build
+writes. Real generate() runs on two seed dumps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.build import Paths, generate
+from generator.merge import paper_key
+from generator.parse import read_dumps
+from tests.project import SEEDS, make_project
+
+KEPT, REMOVED = SEEDS[1], SEEDS[3]  # the two smaller seed dumps
+OLD = 1_000_000_000  # an mtime no write today can produce
+
+
+def project(folder: Path, dumps: list[Path]) -> Path:
+    return make_project(folder, {d.name: d.read_text(encoding="utf-8") for d in dumps})
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None), by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_a_rebuild_of_the_same_dumps_rewrites_no_file(tmp_path):
+    root = project(tmp_path / "p", [KEPT, REMOVED])
+    generate(Paths.at(root))
+    files = [p for p in (root / "site_src").rglob("*") if p.is_file()]
+    assert len(files) > 300
+    for path in files:
+        os.utime(path, ns=(OLD * 10**9, OLD * 10**9))
+    before = tree(root / "site_src")
+
+    generate(Paths.at(root))
+
+    assert tree(root / "site_src") == before
+    rewritten = [p for p in files if p.stat().st_mtime_ns != OLD * 10**9]
+    assert rewritten == []
+
+
+def test_a_removed_dump_takes_its_papers_pages_away_as_a_fresh_build_would(tmp_path):
+    root = project(tmp_path / "p", [KEPT, REMOVED])
+    generate(Paths.at(root))
+    (root / "site_src" / "papers" / "hand-made-leftover.md").write_text("stale\n")
+    kept_titles = {
+        paper_key(e.title)
+        for d in read_dumps(root / "dumps")
+        if d.name == KEPT.stem
+        for e in d.entries
+    }
+    gone = {
+        paper_key(e.title): e.title
+        for d in read_dumps(root / "dumps")
+        if d.name == REMOVED.stem
+        for e in d.entries
+        if paper_key(e.title) not in kept_titles
+    }
+    assert gone
+    pages_before = set(tree(root / "site_src" / "papers"))
+
+    (root / "dumps" / REMOVED.name).unlink()
+    generate(Paths.at(root))
+    fresh = project(tmp_path / "fresh", [KEPT])
+    generate(Paths.at(fresh))
+
+    assert tree(root / "site_src") == tree(fresh / "site_src")
+    pages_after = set(tree(root / "site_src" / "papers"))
+    assert len(pages_before - pages_after) == len(gone) + 1  # and the leftover
+    assert not (root / "site_src" / "dumps" / f"{REMOVED.stem}.md").exists()
