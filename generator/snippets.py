@@ -37,6 +37,8 @@ class Snippets:
         self.badges: dict[tuple, Markup] = {}  # (paper slug, filter) -> badge
         self.links: dict[tuple, str] = {}  # (tag slug, root, filter) -> <li>
         self.heads: dict[tuple, str] = {}  # (paper slug, root, new) -> item head
+        self.related: dict[tuple, str] = {}  # (paper slug, root) -> <li>
+        self.dumps: dict[tuple, str] = {}  # (dump name, root, first) -> <li>
         self.tag_list = fill_in(self.macros.tag_list, None)
         self.item_with_tags = fill_in(self.macros.paper_item, None, None)
         self.item_without_tags = fill_in(self.macros.paper_item, None, Markup(""))
@@ -56,6 +58,30 @@ class Snippets:
 
     def tag_links(self, slugs: list[str], root: str, filter: str | None = None) -> Markup:
         return Markup(self.tag_list.format(self.joined_links(slugs, root, filter)))
+
+    def related_links(self, slugs: list[str], root: str) -> Markup:
+        """A paper page's related papers, each with its code badge."""
+        for slug in slugs:
+            if (slug, root) not in self.related:
+                paper = self.ctx.papers[slug]
+                self.related[slug, root] = self.macros.related_link(paper, root)
+        return Markup("".join([self.related[slug, root] for slug in slugs]))
+
+    def dump_links(self, names: list[str], root: str) -> Markup:
+        """A paper page's dumps, the first marked as where it was first seen."""
+        for i, name in enumerate(names):
+            if (name, root, i == 0) not in self.dumps:
+                dump = self.ctx.dumps[name]
+                self.dumps[name, root, i == 0] = self.macros.dump_link(dump, root, i == 0)
+        return Markup("".join([self.dumps[name, root, i == 0] for i, name in enumerate(names)]))
+
+    def tag_items(self, tag, root: str) -> list[Markup]:
+        """A tag page's list items: its papers, each without that tag."""
+        return [self.paper_item(self.ctx.papers[s], root, skip_tag=tag.slug) for s in tag.papers]
+
+    def paper_items(self, papers: list[Paper], root: str, new_in: str | None = None) -> list[Markup]:
+        """List items of papers, marked new when first seen in dump new_in."""
+        return [self.paper_item(p, root, new=p.first_dump == new_in) for p in papers]
 
     def paper_item(
         self, paper: Paper, root: str, new: bool = False, skip_tag: str | None = None
