@@ -34,6 +34,12 @@ CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "co
 
 
 def clean_text(text: str) -> str:
+    if "\\" in text or "{" in text:  # every LaTeX pattern needs one; most abstracts have none
+        text = clean_latex(text)
+    return re.sub(r"\s+([.,;:)])", r"\1", " ".join(text.split()))
+
+
+def clean_latex(text: str) -> str:
     text = ACCENT.sub(lambda m: unicodedata.normalize("NFC", m[2] + ACCENTS[m[1]]), text)
     for _ in range(2):  # nested \textbf{\url{...}}
         text = WRAPPING_COMMAND.sub(
@@ -47,9 +53,7 @@ def clean_text(text: str) -> str:
     text = ESCAPED_CHAR.sub(r"\1", text)
     for command, symbol in MATH_SYMBOLS.items():
         text = text.replace(command, symbol)
-    text = INLINE_MATH_DELIMS.sub("", text)
-    text = re.sub(r"\s+([.,;:)])", r"\1", " ".join(text.split()))
-    return text
+    return INLINE_MATH_DELIMS.sub("", text)
 
 
 def strip_trailing(url: str) -> str:
@@ -68,6 +72,8 @@ def strip_trailing(url: str) -> str:
 def extract_links(text: str) -> list[str]:
     """http(s) links in order of appearance, without duplicates."""
     links: list[str] = []
+    if "http" not in text.lower() and "www." not in text.lower():  # the URL pattern needs one
+        return links
     for match in URL.finditer(text):
         url = strip_trailing(match.group(0))
         if url.lower().startswith("www."):

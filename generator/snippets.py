@@ -79,7 +79,9 @@ class Snippets:
         """A tag page's list items: its papers, each without that tag."""
         return [self.paper_item(self.ctx.papers[s], root, skip_tag=tag.slug) for s in tag.papers]
 
-    def paper_items(self, papers: list[Paper], root: str, new_in: str | None = None) -> list[Markup]:
+    def paper_items(
+        self, papers: list[Paper], root: str, new_in: str | None = None
+    ) -> list[Markup]:
         """List items of papers, marked new when first seen in dump new_in."""
         return [self.paper_item(p, root, new=p.first_dump == new_in) for p in papers]
 
