@@ -96,12 +96,12 @@ class FeedEntries:
 
     def __init__(self, env: Environment, archive: Archive):
         self.macro = env.get_template("_feed.j2").module.feed_entry
-        self.dates = dump_dates(archive.dumps)
+        self.dates = {name: atom_date(d) for name, d in dump_dates(archive.dumps).items()}
         self.tag_names = {t.slug: t.name for t in archive.tags}
         self.rendered: dict[tuple, Markup] = {}
 
     def updated(self, paper: Paper) -> str:
-        return atom_date(self.dates[paper.first_dump])
+        return self.dates[paper.first_dump]
 
     def data(self, p: Paper, summary_chars: int | None) -> dict:
         return {
@@ -128,7 +128,11 @@ def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict
     entries = FeedEntries(env, archive)
     order = {d.name: i for i, d in enumerate(archive.dumps)}
     papers = {p.slug: p for p in archive.papers}
-    latest = newest_first(archive.papers, order)[:LATEST_ENTRIES]
+    everything = newest_first(archive.papers, order)
+    latest = everything[:LATEST_ENTRIES]
+    # newest_first is a total order (slugs are unique): a tag's papers sort
+    # by their place in the whole archive's order, a cheaper key.
+    rank = {p.slug: i for i, p in enumerate(everything)}
     base = feed_base(site_url, LATEST_FEED)
     feeds = {
         "feeds/sitemap.xml": EMPTY_SITEMAP,
@@ -139,14 +143,18 @@ def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict
             subtitle="Papers new to the archive, newest dump first.",
             path=LATEST_FEED,
             page="",
-            updated=atom_date(entries.dates[archive.dumps[-1].name]),
+            updated=entries.dates[archive.dumps[-1].name],
             entries=[entries.entry(p, base, None) for p in latest],
             base=base,
         ),
     }
     for tag in archive.tags:
         feeds[tag_feed_path(tag.slug)] = render_tag_feed(
-            template, entries, site_url, tag, newest_first([papers[s] for s in tag.papers], order)
+            template,
+            entries,
+            site_url,
+            tag,
+            [papers[s] for s in sorted(tag.papers, key=rank.__getitem__)],
         )
     return feeds
 
