@@ -1,0 +1,314 @@
+"""Tag statistics: how the corpus uses each candidate phrase, and the
+filters that read those figures.
+
+- generic: corpus-frequent single words ("learning"), phrases of generic
+  words only ("model performance");
+- truncated: a phrase almost always followed, or preceded, by the same word
+  ("large language" -> model), or almost always followed by some noun
+  ("real-world");
+- lone words that are not topics: rare in titles, verbs, modifiers;
+- contained: phrases seen almost only inside a longer kept phrase.
+
+The texts are read once (PhraseCounter, one paper at a time); later steps
+work on each paper's canonical words only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import chain, compress
+
+from .keywords import STOPWORDS
+from .tag_words import (
+    BOILERPLATE,
+    GENERIC_WORDS,
+    MAX_WORDS,
+    SIZES,
+    Segment,
+    canonical_word,
+    display_case,
+    singular,
+)
+
+# Generic: a single word found in at least this share of the papers (and in
+# GENERIC_MIN_PAPERS papers), or one of GENERIC_WORDS, which are generic in
+# any corpus of abstracts.
+GENERIC_SHARE = 0.04
+GENERIC_MIN_PAPERS = 8
+# Truncated: seen TRUNCATED_MIN_SEEN times or more, and followed (or
+# preceded) by the same word in at least TRUNCATED_SHARE of them.
+TRUNCATED_MIN_SEEN = 3
+TRUNCATED_SHARE = 0.8
+# Contained: fewer than this share of its occurrences stand outside a
+# longer kept phrase.
+CONTAINED_SHARE = 0.2
+# Modifier: followed by another content word in at least this share.
+MODIFIER_SHARE = 0.8
+# A lone word is a topic when at least this share of the papers using it
+# have it in the title ("unlearning", "pruning"; not "years", "query").
+TITLE_SHARE = 0.2
+# ... and is followed by a determiner (a verb) in less than VERB_SHARE, and
+# by another content word (a modifier) in less than LONE_MODIFIER_SHARE.
+VERB_SHARE = 0.2
+LONE_MODIFIER_SHARE = 0.75
+
+Words = tuple[str, ...]  # a segment's canonical words: all later steps need of a text
+
+
+@dataclass
+class PhraseStats:
+    seen: Counter  # key -> occurrences in the texts
+    after: dict[tuple[str, ...], Counter]  # key -> next word (None: phrase end)
+    before: dict[tuple[str, ...], Counter]  # key -> word before (None: start)
+    spellings: dict[tuple[str, ...], Counter]  # key -> spellings not at a sentence start
+    word_papers: Counter  # word -> papers whose text has it
+    capitalised: Counter  # word -> (capitalised - lower-case) uses inside sentences
+
+
+def prefixes_of(keys: set) -> set:
+    return {k[:n] for k in keys for n in range(1, len(k) + 1)}
+
+
+def occurrences(words: Words, keys: set, prefixes: set):
+    """(start, end) of every occurrence of a key in one segment's words.
+    prefixes: prefixes_of(keys)."""
+    n = len(words)
+    for i in range(n):
+        for j in range(i + 1, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
+            span = words[i:j]
+            if span not in prefixes:
+                break
+            if span in keys:
+                yield i, j
+
+
+def _case(word: str, surface: str) -> int:
+    """+1 for a capitalised use of word, -1 for a lower-case one, 0 when the
+    surface is no plain spelling of it (a number, an acronym spelled out)."""
+    if surface[0].isalpha() and surface.isalpha() and singular(surface.lower()) == word:
+        return 1 if surface[0].isupper() else -1
+    return 0
+
+
+class PhraseCounter:
+    """measure(), fed one paper at a time. Occurrences are gathered as
+    (key, word before, word after) and grouped once at the end: Counter
+    counts in C, and the same triples repeat across papers."""
+
+    def __init__(self, keys: set):
+        self.keys = keys
+        self.prefixes = prefixes_of(keys)
+        self.first = {k[0] for k in keys if k}
+        self.around: Counter = Counter()  # (key, before, after) -> occurrences
+        self.spelled: Counter = Counter()  # (key, text) -> occurrences not at a start
+        self.word_papers: Counter = Counter()
+        self.inside: Counter = Counter()  # surface word -> uses not first in a segment
+        self.inside_expanded: Counter = Counter()  # (word, surface), in expanded segments
+
+    def add(self, stream: list[Segment]) -> None:
+        """One paper's segments."""
+        keys, prefixes, starts_key = self.keys, self.prefixes, self.first.__contains__
+        words_here: set[str] = set()
+        around, spelled = [], []
+        for seg in stream:
+            words = seg.words
+            words_here.update(words)
+            if seg.whole is None:  # every word is its surface's canonical word
+                self.inside.update(seg.surfaces[1:])
+            else:
+                self.inside_expanded.update(zip(words[1:], seg.surfaces[1:], strict=True))
+            n = len(words)
+            for i in compress(range(n), map(starts_key, words)):
+                for j in range(i + 1, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
+                    span = words[i:j]
+                    if span not in prefixes:
+                        break
+                    if span not in keys:
+                        continue
+                    around.append((span, words[i - 1] if i else None, words[j] if j < n else None))
+                    if not i:
+                        continue
+                    whole = seg.whole
+                    if whole is None or (whole[i] and (j == n or whole[j])):
+                        spelled.append((span, seg.part[seg.starts[i] : seg.ends[j - 1]]))
+        self.word_papers.update(words_here)
+        self.around.update(around)
+        self.spelled.update(spelled)
+
+    def stats(self) -> PhraseStats:
+        seen: Counter = Counter()
+        after: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        before: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for (key, word_before, word_after), n in self.around.items():
+            seen[key] += n
+            after[key][word_after] += n
+            before[key][word_before] += n
+        spellings: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for (key, text), n in self.spelled.items():
+            spellings[key][display_case(text)] += n
+        key_words = {w for k in self.keys for w in k}
+        capitalised: Counter = Counter()
+        pairs = chain(
+            ((canonical_word(s), s, n) for s, n in self.inside.items()),
+            ((w, s, n) for (w, s), n in self.inside_expanded.items()),
+        )
+        for word, surface, n in pairs:
+            if word in key_words and (case := _case(word, surface)):
+                capitalised[word] += case * n
+        return PhraseStats(seen, after, before, dict(spellings), self.word_papers, capitalised)
+
+
+def measure(streams: dict[str, list[Segment]], keys: set) -> PhraseStats:
+    """How often each key occurs in the texts, and what stands around it."""
+    counter = PhraseCounter(keys)
+    for slug in sorted(streams):
+        counter.add(streams[slug])
+    return counter.stats()
+
+
+def own_capitalised(stream: list[Segment], words: set[str]) -> Counter:
+    """PhraseStats.capitalised of one paper, for a few words only."""
+    out: Counter = Counter()
+    for seg in stream:
+        for word in words:
+            i = 0
+            while word in seg.words[i + 1 :]:
+                i = seg.words.index(word, i + 1)
+                out[word] += _case(word, seg.surfaces[i])
+    return out
+
+
+def paper_stats(stream: list[Words], key: tuple[str, ...], capitalised: Counter) -> PhraseStats:
+    """measure() of one key on one paper's words, capitalised given
+    (own_capitalised)."""
+    stats = PhraseStats(
+        Counter(), defaultdict(Counter), defaultdict(Counter), {}, Counter(), capitalised
+    )
+    n = len(key)
+    for words in stream:
+        if key[0] not in words:
+            continue
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == key:
+                stats.seen[key] += 1
+                stats.after[key][words[i + n] if i + n < len(words) else None] += 1
+                stats.before[key][words[i - 1] if i > 0 else None] += 1
+    for word in set(key):
+        if any(word in words for words in stream):
+            stats.word_papers[word] = 1
+    return stats
+
+
+def _alone(spans: list[tuple[int, int]]):
+    """The spans not inside a longer one."""
+    for i, j in spans:
+        if not any(a <= i and j <= b and (b - a) > (j - i) for a, b in spans):
+            yield i, j
+
+
+def standalone_share(streams: dict[str, list[Words]], kept: set) -> dict[tuple, float]:
+    """For each kept phrase, the share of its occurrences that are not
+    inside an occurrence of a longer kept phrase."""
+    prefixes = prefixes_of(kept)
+    total, alone = Counter(), Counter()
+    for slug in sorted(streams):
+        for words in streams[slug]:
+            spans = list(occurrences(words, kept, prefixes))
+            if not spans:
+                continue
+            total.update(words[i:j] for i, j in spans)
+            alone.update(words[i:j] for i, j in (_alone(spans) if len(spans) > 1 else spans))
+    return {k: alone[k] / total[k] for k in total}
+
+
+def mentions(
+    title: list[Words], text: list[Words], kept: set, prefixes: set
+) -> list[tuple[str, ...]]:
+    """Kept phrases that stand alone (not inside a longer kept phrase) in
+    the title, then those said at least twice in the text, most said first.
+    prefixes: prefixes_of(kept)."""
+
+    def alone(stream: list[Words]) -> Counter:
+        found = Counter()
+        for words in stream:
+            spans = list(occurrences(words, kept, prefixes))
+            if spans:
+                found.update(words[i:j] for i, j in (_alone(spans) if len(spans) > 1 else spans))
+        return found
+
+    in_title = sorted(alone(title))
+    in_text = alone(text)
+    said_twice = sorted((k for k, n in in_text.items() if n >= 2), key=lambda k: (-in_text[k], k))
+    return in_title + [k for k in said_twice if k not in in_title]
+
+
+def topic(key: tuple[str, ...], kept: set) -> tuple[str, ...]:
+    """The key if kept, else its longest kept ending: English puts the head
+    last, so "neural contextual bandits" is about "contextual bandits" and
+    "hard reasoning tasks" about "reasoning tasks"."""
+    for n in range(len(key), 0, -1):
+        if key[-n:] in kept:
+            return key[-n:]
+    return ()
+
+
+# ---------------------------------------------------------------- filters
+
+
+def generic_words(stats: PhraseStats, papers: int) -> set[str]:
+    limit = max(GENERIC_MIN_PAPERS, GENERIC_SHARE * papers)
+    return GENERIC_WORDS | {w for w, n in stats.word_papers.items() if n >= limit}
+
+
+def is_generic(key: tuple[str, ...], generic: set[str], long_forms: set) -> bool:
+    """A single corpus-frequent word ("learning", "language"), or a phrase
+    made only of words generic in any abstract ("model performance",
+    "large model"). An acronym's long form is a term, never generic."""
+    if key in long_forms:
+        return False
+    if len(key) == 1:
+        return key[0] in generic or key[0].isdigit()
+    return all(w in GENERIC_WORDS or w in BOILERPLATE or w in SIZES or w.isdigit() for w in key)
+
+
+DETERMINERS = {"a", "an", "the", "their", "its", "our", "this", "these", "those"}
+
+
+def is_lone_word(key: tuple[str, ...], stats: PhraseStats, title_papers: Counter) -> bool:
+    """A single word that is not a topic on its own. Names (Adam, MNIST:
+    capitalised inside sentences) are. Others are not when rare in titles
+    ("years", "query", "rare"), a participle ("guided"), a verb ("selecting
+    the ..."), or mostly a modifier ("word" embeddings, "reward" model)."""
+    if len(key) != 1 or stats.capitalised[key[0]] > 0:
+        return False
+    word, seen, after = key[0], stats.seen[key], stats.after[key]
+    if title_papers[word] < TITLE_SHARE * stats.word_papers[word] or word.endswith("ed"):
+        return True
+    if seen >= TRUNCATED_MIN_SEEN:
+        if sum(after[w] for w in DETERMINERS) >= VERB_SHARE * seen:
+            return True
+        continued = sum(n for w, n in after.items() if w is not None and w not in STOPWORDS)
+        return continued >= LONE_MODIFIER_SHARE * seen
+    return False
+
+
+def top(counter: Counter) -> tuple[str | None, int]:
+    """The most common entry, ties broken by name: deterministic."""
+    return min(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+
+def is_truncated(key: tuple[str, ...], stats: PhraseStats) -> bool:
+    """Almost always followed, or preceded, by the same word: "large
+    language" (model), "gaussian splatting" (after 3D); or almost always
+    followed by some noun, so a modifier, not a topic: "weak" (supervision,
+    learners), "real-world" (data, scenarios)."""
+    seen = stats.seen[key]
+    if seen < TRUNCATED_MIN_SEEN:
+        return False
+    for side in (stats.after[key], stats.before[key]):
+        word, n = top(side)
+        if word is not None and n >= TRUNCATED_SHARE * seen:
+            return True
+    continued = sum(n for w, n in stats.after[key].items() if w is not None and w not in STOPWORDS)
+    return continued >= MODIFIER_SHARE * seen
