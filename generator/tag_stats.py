@@ -70,11 +70,12 @@ def prefixes_of(keys: set) -> set:
     return {k[:n] for k in keys for n in range(1, len(k) + 1)}
 
 
-def occurrences(words: Words, keys: set, prefixes: set):
+def occurrences(words: Words, keys: set, prefixes: set, first: set | None = None):
     """(start, end) of every occurrence of a key in one segment's words.
-    prefixes: prefixes_of(keys)."""
+    prefixes: prefixes_of(keys); first: the keys' first words (a shortcut)."""
     n = len(words)
-    for i in range(n):
+    starts = compress(range(n), map((first or {p[0] for p in prefixes}).__contains__, words))
+    for i in starts:
         for j in range(i + 1, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
             span = words[i:j]
             if span not in prefixes:
@@ -200,45 +201,47 @@ def paper_stats(stream: list[Words], key: tuple[str, ...], capitalised: Counter)
     return stats
 
 
-def _alone(spans: list[tuple[int, int]]):
-    """The spans not inside a longer one."""
-    for i, j in spans:
-        if not any(a <= i and j <= b and (b - a) > (j - i) for a, b in spans):
-            yield i, j
+def alone_counts(
+    stream: list[Words], kept: set, prefixes: set, first: set
+) -> tuple[Counter, Counter]:
+    """Occurrences of kept phrases in a text, all of them and those that
+    stand alone (not inside an occurrence of a longer kept phrase)."""
+    found, alone = [], []
+    for words in stream:
+        spans = list(occurrences(words, kept, prefixes, first))
+        if not spans:
+            continue
+        found.extend(words[i:j] for i, j in spans)
+        if len(spans) == 1:
+            alone.append(words[spans[0][0] : spans[0][1]])
+            continue
+        for i, j in spans:
+            if not any(a <= i and j <= b and (b - a) > (j - i) for a, b in spans):
+                alone.append(words[i:j])
+    return Counter(found), Counter(alone)
 
 
 def standalone_share(streams: dict[str, list[Words]], kept: set) -> dict[tuple, float]:
     """For each kept phrase, the share of its occurrences that are not
     inside an occurrence of a longer kept phrase."""
-    prefixes = prefixes_of(kept)
+    prefixes, first = prefixes_of(kept), {k[0] for k in kept if k}
     total, alone = Counter(), Counter()
     for slug in sorted(streams):
-        for words in streams[slug]:
-            spans = list(occurrences(words, kept, prefixes))
-            if not spans:
-                continue
-            total.update(words[i:j] for i, j in spans)
-            alone.update(words[i:j] for i, j in (_alone(spans) if len(spans) > 1 else spans))
+        found, by_itself = alone_counts(streams[slug], kept, prefixes, first)
+        total.update(found)
+        alone.update(by_itself)
     return {k: alone[k] / total[k] for k in total}
 
 
 def mentions(
-    title: list[Words], text: list[Words], kept: set, prefixes: set
+    title: list[Words], text: list[Words], kept: set, prefixes: set, first: set | None = None
 ) -> list[tuple[str, ...]]:
     """Kept phrases that stand alone (not inside a longer kept phrase) in
     the title, then those said at least twice in the text, most said first.
-    prefixes: prefixes_of(kept)."""
-
-    def alone(stream: list[Words]) -> Counter:
-        found = Counter()
-        for words in stream:
-            spans = list(occurrences(words, kept, prefixes))
-            if spans:
-                found.update(words[i:j] for i, j in (_alone(spans) if len(spans) > 1 else spans))
-        return found
-
-    in_title = sorted(alone(title))
-    in_text = alone(text)
+    prefixes: prefixes_of(kept); first: their first words."""
+    first = first if first is not None else {k[0] for k in kept if k}
+    in_title = sorted(alone_counts(title, kept, prefixes, first)[1])
+    in_text = alone_counts(text, kept, prefixes, first)[1]
     said_twice = sorted((k for k, n in in_text.items() if n >= 2), key=lambda k: (-in_text[k], k))
     return in_title + [k for k in said_twice if k not in in_title]
 

@@ -179,9 +179,9 @@ def build_tags(
     }
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
-    kept_prefixes = prefixes_of(kept)
+    kept_prefixes, kept_first = prefixes_of(kept), {k[0] for k in kept if k}
     for s in slugs:
-        for key in mentions(titles[s], streams[s], kept, kept_prefixes):
+        for key in mentions(titles[s], streams[s], kept, kept_prefixes, kept_first):
             cands[s].setdefault(key, "")
 
     finals: dict[tuple[str, ...], tuple[str, ...]] = {}
