@@ -101,6 +101,7 @@ class PhraseCounter:
         self.keys = keys
         self.prefixes = prefixes_of(keys)
         self.first = {k[0] for k in keys if k}
+        self.key_words = {w for k in keys for w in k}
         self.around: Counter = Counter()  # (key, before, after) -> occurrences
         self.spelled: Counter = Counter()  # (key, text) -> occurrences not at a start
         self.word_papers: Counter = Counter()
@@ -110,15 +111,20 @@ class PhraseCounter:
     def add(self, stream: list[Segment]) -> None:
         """One paper's segments."""
         keys, prefixes, starts_key = self.keys, self.prefixes, self.first.__contains__
+        in_key = self.key_words.__contains__
         words_here: set[str] = set()
         around, spelled = [], []
         for seg in stream:
             words = seg.words
             words_here.update(words)
+            # Capitalisation is counted for key words only (compress: in C).
+            inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
             if seg.whole is None:  # every word is its surface's canonical word
-                self.inside.update(seg.surfaces[1:])
+                self.inside.update(inside)
             else:
-                self.inside_expanded.update(zip(words[1:], seg.surfaces[1:], strict=True))
+                self.inside_expanded.update(
+                    zip(compress(words[1:], map(in_key, words[1:])), inside, strict=True)
+                )
             n = len(words)
             for i in compress(range(n), map(starts_key, words)):
                 for j in range(i + 1, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
@@ -148,7 +154,7 @@ class PhraseCounter:
         spellings: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for (key, text), n in self.spelled.items():
             spellings[key][display_case(text)] += n
-        key_words = {w for k in self.keys for w in k}
+        key_words = self.key_words
         capitalised: Counter = Counter()
         pairs = chain(
             ((canonical_word(s), s, n) for s, n in self.inside.items()),
@@ -201,10 +207,8 @@ def paper_stats(stream: list[Words], key: tuple[str, ...], capitalised: Counter)
     return stats
 
 
-def alone_counts(
-    stream: list[Words], kept: set, prefixes: set, first: set
-) -> tuple[Counter, Counter]:
-    """Occurrences of kept phrases in a text, all of them and those that
+def alone_counts(stream: list[Words], kept: set, prefixes: set, first: set) -> tuple[list, list]:
+    """Occurrences of kept phrases in a text: all of them, and those that
     stand alone (not inside an occurrence of a longer kept phrase)."""
     found, alone = [], []
     for words in stream:
@@ -212,13 +216,16 @@ def alone_counts(
         if not spans:
             continue
         found.extend(words[i:j] for i, j in spans)
-        if len(spans) == 1:
-            alone.append(words[spans[0][0] : spans[0][1]])
-            continue
-        for i, j in spans:
-            if not any(a <= i and j <= b and (b - a) > (j - i) for a, b in spans):
+        # Spans come by start, then end. A span is inside a longer one when
+        # a longer span has its start, or an earlier start reaches its end.
+        reach = 0  # furthest end of the spans starting earlier
+        for n, (i, j) in enumerate(spans):
+            if n + 1 < len(spans) and spans[n + 1][0] == i:
+                continue
+            if j > reach:
                 alone.append(words[i:j])
-    return Counter(found), Counter(alone)
+                reach = j
+    return found, alone
 
 
 def standalone_share(streams: dict[str, list[Words]], kept: set) -> dict[tuple, float]:
@@ -240,8 +247,8 @@ def mentions(
     the title, then those said at least twice in the text, most said first.
     prefixes: prefixes_of(kept); first: their first words."""
     first = first if first is not None else {k[0] for k in kept if k}
-    in_title = sorted(alone_counts(title, kept, prefixes, first)[1])
-    in_text = alone_counts(text, kept, prefixes, first)[1]
+    in_title = sorted(set(alone_counts(title, kept, prefixes, first)[1]))
+    in_text = Counter(alone_counts(text, kept, prefixes, first)[1])
     said_twice = sorted((k for k, n in in_text.items() if n >= 2), key=lambda k: (-in_text[k], k))
     return in_title + [k for k in said_twice if k not in in_title]
 
