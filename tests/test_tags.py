@@ -20,24 +20,29 @@ from generator.keywords import KeywordCache, keyword_text
 from generator.merge import merge_entries
 from generator.parse import read_dumps
 from generator.tag_rules import TagRules, TagRulesError, parse_rules
-from generator.tags import (
+from generator.tag_stats import (
     CONTAINED_SHARE,
-    acronym_table,
-    candidate,
-    canonical_words,
-    compound_merges,
     generic_words,
     is_generic,
     is_lone_word,
     is_truncated,
     measure,
     mentions,
+    occurrences,
+    own_capitalised,
+    paper_stats,
     prefixes_of,
-    segments,
-    singular,
     standalone_share,
     topic,
 )
+from generator.tag_words import (
+    acronym_table,
+    candidate,
+    canonical_words,
+    segments,
+    singular,
+)
+from generator.tags import compound_merges
 from tests.conftest import ROOT, make_project, run_generator
 
 
@@ -62,7 +67,8 @@ def corpus():
         "titles": titles,
         "table": table,
         "streams": streams,
-        "title_streams": title_streams,
+        "words": {s: [seg.words for seg in stream] for s, stream in streams.items()},
+        "title_words": {s: [seg.words for seg in stream] for s, stream in title_streams.items()},
     }
 
 
@@ -179,9 +185,40 @@ def test_truncated_phrases_are_measured_on_the_corpus(corpus):
 def test_phrases_only_inside_a_longer_kept_phrase_go(corpus):
     kept = {key("overcoming catastrophic"), key("overcoming catastrophic forgetting")}
     kept |= {key("catastrophic forgetting")}
-    share = standalone_share(corpus["streams"], kept)
+    share = standalone_share(corpus["words"], kept)
     assert share[key("overcoming catastrophic")] < CONTAINED_SHARE
     assert share[key("catastrophic forgetting")] >= CONTAINED_SHARE
+
+
+def test_standalone_share_is_the_share_outside_longer_kept_phrases(corpus):
+    """The one-sweep count agrees with the definition, span by span."""
+    kept = {key(p) for p in ("language models", "large language models", "language", "models")}
+    kept |= {key(p) for p in ("neural networks", "deep neural networks", "networks", "deep")}
+    prefixes = prefixes_of(kept)
+    total, alone = Counter(), Counter()
+    for stream in corpus["words"].values():
+        for words in stream:
+            spans = list(occurrences(words, kept, prefixes))
+            for i, j in spans:
+                total[words[i:j]] += 1
+                if not any(a <= i and j <= b and b - a > j - i for a, b in spans):
+                    alone[words[i:j]] += 1
+    assert {k: alone[k] / total[k] for k in total} == standalone_share(corpus["words"], kept)
+    assert 0 < alone[key("language models")] < total[key("language models")]
+
+
+def test_a_papers_own_figures_are_the_corpus_figures_of_that_paper(corpus):
+    """paper_stats (one key, measured when needed) = measure on that paper."""
+    for slug in sorted(corpus["texts"])[:40]:
+        stream = corpus["streams"][slug]
+        keys = {seg.words[i:j] for seg in stream for i, j in ((0, 1), (1, 3)) if len(seg.words) > j}
+        whole = measure({"": stream}, keys)
+        for k in keys:
+            own = paper_stats(corpus["words"][slug], k, own_capitalised(stream, {k[0]}))
+            assert own.seen[k] == whole.seen[k]
+            assert (own.after[k], own.before[k]) == (whole.after[k], whole.before[k])
+            assert own.capitalised[k[0]] == whole.capitalised[k[0]]
+            assert own.word_papers[k[0]] == whole.word_papers[k[0]] == 1
 
 
 def test_lone_words_must_be_topics(corpus):
@@ -206,9 +243,7 @@ def test_kept_phrases_in_the_title_or_said_twice_are_candidates(corpus):
     slug = next(s for s, t in corpus["titles"].items() if t.startswith("Improving traffic sign"))
     kept = {key("active learning"), key("traffic sign recognition"), key("neural networks")}
     kept |= {key("sign recognition")}
-    found = mentions(
-        corpus["title_streams"][slug], corpus["streams"][slug], kept, prefixes_of(kept)
-    )
+    found = mentions(corpus["title_words"][slug], corpus["words"][slug], kept, prefixes_of(kept))
     assert found[0] == key("traffic sign recognition")  # in the title, as a whole
     assert key("sign recognition") not in found  # only inside the longer phrase
 
