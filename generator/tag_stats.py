@@ -207,15 +207,19 @@ def paper_stats(stream: list[Words], key: tuple[str, ...], capitalised: Counter)
     return stats
 
 
-def alone_counts(stream: list[Words], kept: set, prefixes: set, first: set) -> tuple[list, list]:
-    """Occurrences of kept phrases in a text: all of them, and those that
-    stand alone (not inside an occurrence of a longer kept phrase)."""
-    found, alone = [], []
+def alone_counts(
+    stream: list[Words], kept: set, prefixes: set, first: set, every: bool = True
+) -> tuple[list | None, list]:
+    """Occurrences of kept phrases in a text: all of them (None unless
+    every), and those that stand alone (not inside an occurrence of a
+    longer kept phrase)."""
+    found, alone = ([] if every else None), []
     for words in stream:
         spans = list(occurrences(words, kept, prefixes, first))
         if not spans:
             continue
-        found.extend(words[i:j] for i, j in spans)
+        if found is not None:
+            found.extend(words[i:j] for i, j in spans)
         # Spans come by start, then end. A span is inside a longer one when
         # a longer span has its start, or an earlier start reaches its end.
         reach = 0  # furthest end of the spans starting earlier
@@ -247,8 +251,8 @@ def mentions(
     the title, then those said at least twice in the text, most said first.
     prefixes: prefixes_of(kept); first: their first words."""
     first = first if first is not None else {k[0] for k in kept if k}
-    in_title = sorted(set(alone_counts(title, kept, prefixes, first)[1]))
-    in_text = Counter(alone_counts(text, kept, prefixes, first)[1])
+    in_title = sorted(set(alone_counts(title, kept, prefixes, first, every=False)[1]))
+    in_text = Counter(alone_counts(text, kept, prefixes, first, every=False)[1])
     said_twice = sorted((k for k, n in in_text.items() if n >= 2), key=lambda k: (-in_text[k], k))
     return in_title + [k for k in said_twice if k not in in_title]
 
