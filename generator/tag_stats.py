@@ -95,39 +95,52 @@ def _case(word: str, surface: str) -> int:
 class PhraseCounter:
     """measure(), fed one paper at a time. Occurrences are gathered as
     (key, word before, word after) and grouped once at the end: Counter
-    counts in C, and the same triples repeat across papers."""
+    counts in C, and the same triples repeat across papers. Most
+    occurrences are of one-word keys: in plain segments (no acronym spelled
+    out) those are counted by compress/zip, without a Python loop."""
 
     def __init__(self, keys: set):
         self.keys = keys
         self.prefixes = prefixes_of(keys)
         self.first = {k[0] for k in keys if k}
+        self.first_long = {k[0] for k in keys if len(k) > 1}
+        self.single = {k[0] for k in keys if len(k) == 1}
         self.key_words = {w for k in keys for w in k}
         self.around: Counter = Counter()  # (key, before, after) -> occurrences
         self.spelled: Counter = Counter()  # (key, text) -> occurrences not at a start
+        self.single_around: Counter = Counter()  # (word, before, after), plain segments
+        self.single_spelled: Counter = Counter()  # (word, surface), plain segments
         self.word_papers: Counter = Counter()
         self.inside: Counter = Counter()  # surface word -> uses not first in a segment
         self.inside_expanded: Counter = Counter()  # (word, surface), in expanded segments
 
     def add(self, stream: list[Segment]) -> None:
         """One paper's segments."""
-        keys, prefixes, starts_key = self.keys, self.prefixes, self.first.__contains__
-        in_key = self.key_words.__contains__
+        keys, prefixes = self.keys, self.prefixes
+        in_key, single = self.key_words.__contains__, self.single.__contains__
         words_here: set[str] = set()
         around, spelled = [], []
         for seg in stream:
             words = seg.words
             words_here.update(words)
+            n = len(words)
             # Capitalisation is counted for key words only (compress: in C).
             inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
             if seg.whole is None:  # every word is its surface's canonical word
                 self.inside.update(inside)
+                neighbours = zip((None,) + words[:-1], words, words[1:] + (None,), strict=True)
+                self.single_around.update(compress(neighbours, map(single, words)))
+                self.single_spelled.update(
+                    compress(zip(words[1:], seg.surfaces[1:], strict=True), map(single, words[1:]))
+                )
+                starts, shortest = map(self.first_long.__contains__, words), 2
             else:
                 self.inside_expanded.update(
                     zip(compress(words[1:], map(in_key, words[1:])), inside, strict=True)
                 )
-            n = len(words)
-            for i in compress(range(n), map(starts_key, words)):
-                for j in range(i + 1, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
+                starts, shortest = map(self.first.__contains__, words), 1
+            for i in compress(range(n), starts):
+                for j in range(i + shortest, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
                     span = words[i:j]
                     if span not in prefixes:
                         break
@@ -147,12 +160,18 @@ class PhraseCounter:
         seen: Counter = Counter()
         after: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         before: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-        for (key, word_before, word_after), n in self.around.items():
+        singles = (((w,), b, a, n) for (b, w, a), n in self.single_around.items())
+        for key, word_before, word_after, n in chain(
+            ((k, b, a, n) for (k, b, a), n in self.around.items()), singles
+        ):
             seen[key] += n
             after[key][word_after] += n
             before[key][word_before] += n
         spellings: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-        for (key, text), n in self.spelled.items():
+        for key, text, n in chain(
+            ((k, t, n) for (k, t), n in self.spelled.items()),
+            (((w,), t, n) for (w, t), n in self.single_spelled.items()),
+        ):
             spellings[key][display_case(text)] += n
         key_words = self.key_words
         capitalised: Counter = Counter()
