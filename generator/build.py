@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import shutil
 import subprocess
@@ -155,6 +157,18 @@ def accounting_lines(report: BuildReport) -> list[str]:
     return lines
 
 
+def release_memory() -> None:
+    """Give the memory of the finished stages back to the system before
+    MkDocs and Pagefind start: without it the build process keeps its peak
+    (about 1.2 GB at 20,000 papers) while they run. Python frees the
+    objects; glibc keeps the freed pages until asked to trim."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to trim
+
+
 def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = None) -> None:
     """site_src/ -> site/: MkDocs builds into a temporary folder that is
     swapped in only when every step succeeded, so a failed build leaves
@@ -183,7 +197,8 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
         if search is not None:
             search.stop()
         shutil.rmtree(search_work, ignore_errors=True)
-    swap_in(tmp, paths.site)
+    with clock.stage("swap in"):
+        swap_in(tmp, paths.site)
 
 
 def run_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> None:

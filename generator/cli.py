@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import BuildError, Paths, accounting_lines, build_site, generate, log
+from .build import (
+    BuildError,
+    Paths,
+    accounting_lines,
+    build_site,
+    generate,
+    log,
+    release_memory,
+)
 from .check import check_dumps, format_check
 from .stages import StageClock
 
@@ -44,6 +52,8 @@ def cmd_build(args) -> int:
             log(f"warning: --skip-bad: built without {bad} bad entries or files (listed above)")
         log(f"pages written to {paths.site_src}")
     if not args.no_mkdocs:
+        del report
+        release_memory()
         log("building the site with MkDocs ...")
         try:
             build_site(paths, strict=args.strict, clock=clock)
