@@ -173,17 +173,17 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
     """site_src/ -> site/: MkDocs builds into a temporary folder that is
     swapped in only when every step succeeded, so a failed build leaves
     the previous site/ untouched. Pagefind indexes the paper articles of
-    site_src/ meanwhile, on another core."""
+    site_src/ meanwhile, on the other core."""
     clock = clock or StageClock()
     tmp = paths.site.with_name(paths.site.name + ".new")
     search_work = paths.site.with_name(paths.site.name + ".search")
     shutil.rmtree(tmp, ignore_errors=True)
-    search = None
+    search = mkdocs = None
     try:
-        with clock.stage("search source"):
+        with clock.stage("mkdocs"):  # Pagefind's input is written and indexed meanwhile
+            mkdocs = start_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
             search = start_index(paths.site_src, search_work)
-        with clock.stage("mkdocs"):
-            run_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
+            finish_mkdocs(mkdocs)
         with clock.stage("search index"):  # what Pagefind needs beyond MkDocs' time
             report = search.finish()
             report.bundle.rename(tmp / BUNDLE_DIR)
@@ -194,14 +194,25 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        if search is not None:
-            search.stop()
+        for process in (mkdocs, search):
+            if process is not None:
+                process.stop()
         shutil.rmtree(search_work, ignore_errors=True)
     with clock.stage("swap in"):
         swap_in(tmp, paths.site)
 
 
-def run_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> None:
+@dataclass
+class MkDocsRun:
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> MkDocsRun:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean"]
     cmd += ["--config-file", str(config), "--site-dir", str(site_dir)]
     if strict:
@@ -210,9 +221,13 @@ def run_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> None:
         cmd.remove("--quiet")
         cmd.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(cmd, cwd=config.parent, env=env)
-    if result.returncode != 0:
-        raise BuildError(f"mkdocs build failed (exit {result.returncode}); site/ left as it was")
+    return MkDocsRun(subprocess.Popen(cmd, cwd=config.parent, env=env))
+
+
+def finish_mkdocs(run: MkDocsRun) -> None:
+    code = run.process.wait()
+    if code != 0:
+        raise BuildError(f"mkdocs build failed (exit {code}); site/ left as it was")
 
 
 def swap_in(new: Path, site: Path) -> None:
