@@ -83,13 +83,11 @@ def generate(
     then left as it was."""
     report = BuildReport(dumps=[], clock=clock or StageClock())
     stage = report.clock.stage
+    site_url = read_site_url(paths.root / "mkdocs.yml")  # feeds and exports use it
     if write:
         with stage("up-to-date check"):
             inputs = input_digest(
-                sorted(paths.dumps.glob("*.txt")),
-                [paths.root / "tags.yml"],
-                read_site_url(paths.root / "mkdocs.yml"),
-                skip_bad,
+                sorted(paths.dumps.glob("*.txt")), [paths.root / "tags.yml"], site_url, skip_bad
             )
             manifest = freshness.load(paths.manifest)
             if freshness.is_fresh(
@@ -136,7 +134,7 @@ def generate(
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
             pages = render_pages(report.archive)
-            pages.update(render_files(report.archive, read_site_url(paths.root / "mkdocs.yml")))
+            pages.update(render_files(report.archive, site_url))
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):
@@ -194,25 +192,21 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        for process in (mkdocs, search):
-            if process is not None:
-                process.stop()
+        stop(mkdocs)
+        stop(search and search.process)
         shutil.rmtree(search_work, ignore_errors=True)
     with clock.stage("swap in"):
         swap_in(tmp, paths.site)
 
 
-@dataclass
-class MkDocsRun:
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+def stop(process: subprocess.Popen | None) -> None:
+    """Kill a child still running after a failure elsewhere."""
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
 
 
-def start_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> MkDocsRun:
+def start_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean"]
     cmd += ["--config-file", str(config), "--site-dir", str(site_dir)]
     if strict:
@@ -221,11 +215,11 @@ def start_mkdocs(config: Path, site_dir: Path, strict: bool = False) -> MkDocsRu
         cmd.remove("--quiet")
         cmd.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return MkDocsRun(subprocess.Popen(cmd, cwd=config.parent, env=env))
+    return subprocess.Popen(cmd, cwd=config.parent, env=env)
 
 
-def finish_mkdocs(run: MkDocsRun) -> None:
-    code = run.process.wait()
+def finish_mkdocs(process: subprocess.Popen) -> None:
+    code = process.wait()
     if code != 0:
         raise BuildError(f"mkdocs build failed (exit {code}); site/ left as it was")
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .writer import generated_files
+
 PACKAGE = Path(__file__).resolve().parent
 # Libraries whose version can change the generated pages.
 LIBRARIES = ("yake", "jinja2", "markupsafe", "pyyaml", "python-slugify", "scikit-learn", "numpy")
@@ -60,13 +62,6 @@ def file_states(site_src: Path, paths) -> dict[str, list[int]]:
         stat = (site_src / rel).stat()
         states[rel] = [stat.st_size, stat.st_mtime_ns]
     return states
-
-
-def generated_files(site_src: Path, dirs, files) -> set[str]:
-    """Every file now under the generated folders, and the generated top-level files."""
-    found = {p.relative_to(site_src).as_posix() for d in dirs for p in (site_src / d).rglob("*")}
-    found = {rel for rel in found if (site_src / rel).is_file()}
-    return found | {f for f in files if (site_src / f).is_file()}
 
 
 def load(path: Path) -> Manifest | None:

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,11 +96,6 @@ class PagefindRun:
             )
         return IndexReport(pages=pages, seconds=seconds, bundle=self.bundle)
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
 
 def start_pagefind(site: Path, bundle: Path, pages: int, glob: str = PAPER_GLOB) -> PagefindRun:
     cmd = [str(pagefind_executable()), "--site", str(site), "--glob", glob]
@@ -108,10 +104,9 @@ def start_pagefind(site: Path, bundle: Path, pages: int, glob: str = PAPER_GLOB)
     return PagefindRun(process, site, bundle, pages, time.perf_counter())
 
 
-def paper_documents(site_src: Path) -> dict[str, str]:
-    """site_src/papers/<slug>.md -> {"papers/<slug>/index.html": the page's
-    article in a bare HTML document}: what Pagefind reads of the built page."""
-    documents = {}
+def paper_documents(site_src: Path) -> Iterator[tuple[str, str]]:
+    """site_src/papers/<slug>.md -> ("papers/<slug>/index.html", the page's
+    article in a bare HTML document): what Pagefind reads of the built page."""
     for page in sorted((site_src / "papers").glob("*.md")):
         text = page.read_text(encoding="utf-8")
         # Front matter is "---\n...\n---\n" (render.front_matter); the rest is
@@ -119,17 +114,17 @@ def paper_documents(site_src: Path) -> dict[str, str]:
         _, sep, body = text.partition("\n---\n")
         if not text.startswith("---\n") or not sep:
             raise SearchIndexError(f"{page}: no front matter; is it a generated paper page?")
-        documents[f"papers/{page.stem}/index.html"] = DOCUMENT.format(body)
-    return documents
+        yield f"papers/{page.stem}/index.html", DOCUMENT.format(body)
 
 
 def start_index(site_src: Path, work: Path) -> PagefindRun:
     """Start indexing the paper pages of site_src/ into work/pagefind/, in
     the background; work/ is a scratch folder the caller removes."""
     shutil.rmtree(work, ignore_errors=True)
-    documents = paper_documents(site_src)
-    for rel, html in documents.items():
+    pages = 0
+    for rel, html in paper_documents(site_src):
         path = work / "pages" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True)
         path.write_text(html, encoding="utf-8")
-    return start_pagefind(work / "pages", work / BUNDLE_DIR, len(documents))
+        pages += 1
+    return start_pagefind(work / "pages", work / BUNDLE_DIR, pages)

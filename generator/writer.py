@@ -32,6 +32,13 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+def generated_files(site_src: Path, dirs, files) -> set[str]:
+    """Every file now under the generated folders, and the generated top-level files."""
+    found = {p.relative_to(site_src).as_posix() for d in dirs for p in (site_src / d).rglob("*")}
+    found = {rel for rel in found if (site_src / rel).is_file()}
+    return found | {f for f in files if (site_src / f).is_file()}
+
+
 def remove_stale(site_src: Path, pages: dict[str, str], dirs, files) -> int:
     """Delete what the generated folders and files hold that no page claims."""
     deleted = 0
