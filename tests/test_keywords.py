@@ -2,8 +2,15 @@
 tag step keeps, a cache key that covers every setting, and the pass for
 terms YAKE cannot produce. Phrases are real seed titles and sentences."""
 
+import json
+import subprocess
+import sys
 from dataclasses import fields, replace
+from pathlib import Path
 
+import yake
+
+from generator.clean import clean_text
 from generator.keywords import (
     KeywordCache,
     KeywordSettings,
@@ -13,7 +20,16 @@ from generator.keywords import (
     sentence_case,
     special_terms,
 )
+from generator.merge import merge_entries
+from generator.parse import read_dumps
 from generator.tags import KEYWORDS_SHOWN, TAGS_PER_PAPER
+
+SEED_DUMPS = Path(__file__).resolve().parent.parent / "dumps"
+
+
+def seed_texts(count: int) -> list[str]:
+    papers, _ = merge_entries(read_dumps(SEED_DUMPS))
+    return [keyword_text(p.title, clean_text(p.abstract)) for p in papers[:count]]
 
 
 def test_title_capitals_are_lowered_but_acronyms_stay():
@@ -78,3 +94,37 @@ def test_terms_yake_cannot_see_get_their_own_pass():
     assert "Mixture-of-Experts" in found
     assert "GPT-3" not in found  # said once, not in the title
     assert not {"7B", "70B"} & set(found)  # sizes are not topics
+
+
+def test_compiled_yake_agrees_with_python_yake_on_the_seeds():
+    """yake-rust stands in for Python yake for speed; its top ten keywords
+    must stay those of the reference implementation on real abstracts."""
+    texts = seed_texts(120)
+    reference = yake.KeywordExtractor(lan="en", n=3, dedup_lim=0.8, window_size=1, top=10)
+    found, _ = extract_keywords(texts, jobs=1)
+    shared = 0
+    for text, ours in zip(texts, found, strict=True):
+        theirs = {kw for kw, _ in reference.extract_keywords(text)}
+        shared += len(theirs & {kw for kw, _ in ours[:10]})
+    assert shared / (10 * len(texts)) >= 0.9
+
+
+def test_extraction_gives_the_same_list_in_every_process(tmp_path):
+    """The compiled extractor sums in hash-map order, which changes between
+    processes; what it returns must not."""
+    texts = seed_texts(600)
+    script = (
+        "import json, sys; from generator.keywords import extract_keywords;"
+        "print(json.dumps(extract_keywords(json.load(sys.stdin), jobs=1)[0]))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for _ in range(3)
+    ]
+    assert runs[0] == runs[1] == runs[2] and len(json.loads(runs[0])) == len(texts)
