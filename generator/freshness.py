@@ -21,7 +21,16 @@ from .writer import generated_files
 
 PACKAGE = Path(__file__).resolve().parent
 # Libraries whose version can change the generated pages.
-LIBRARIES = ("yake", "yake-rust", "jinja2", "markupsafe", "pyyaml", "python-slugify", "scikit-learn", "numpy")
+LIBRARIES = (
+    "yake",
+    "yake-rust",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "python-slugify",
+    "scikit-learn",
+    "numpy",
+)
 MANIFEST_VERSION = 1
 
 
