@@ -7,10 +7,18 @@ of MkDocs' time. For those pages this hook gives MkDocs the block as the
 page content directly. The HTML is the same byte for byte (a test builds
 with and without the plugin and compares every file), and without it the
 pages still build the same: the Markdown stays engine-neutral.
+
+It also renders the theme's page-independent blocks (the sidebars, the
+footer, the config script, styles and scripts) once per folder for
+generated pages outside the nav, instead of once per page: with Markdown
+gone, Material's templates are most of MkDocs' time, and these blocks are
+the same on every paper page. `theme_overrides/main.html` asks for them
+through `reuse_block`; without the plugin it renders them as usual.
 """
 
 from __future__ import annotations
 
+import posixpath
 from types import MethodType
 
 from mkdocs.plugins import BasePlugin
@@ -35,8 +43,42 @@ def render_html(page, config, files) -> None:
     page.links_to_anchors = {}
 
 
+def shared_block_key(page, nav) -> tuple | None:
+    """What the reusable blocks of a generated page depend on, or None when
+    they depend on the page itself: a page in the nav is marked active in
+    it, and a page with headings has its own table of contents. Links are
+    relative, so pages share blocks only within one folder."""
+    if page in nav.pages or len(page.toc):
+        return None
+    hide = page.meta.get("hide") or ()
+    folder = posixpath.dirname(page.url.rstrip("/"))
+    return folder, tuple(hide) if isinstance(hide, list) else hide
+
+
 class GeneratedPages(BasePlugin):
+    def __init__(self):
+        self.generated: set[str] = set()
+        self.blocks: dict[tuple, str] = {}
+
+    def on_env(self, env, config, files):
+        self.blocks = {}  # one build's blocks: `mkdocs serve` rebuilds
+        env.globals["reuse_block"] = self.reuse_block
+        return env
+
+    def reuse_block(self, name: str, key: tuple, caller) -> str:
+        """A template block rendered once per key (a Jinja call block)."""
+        found = self.blocks.get((name, key))
+        if found is None:
+            found = self.blocks[name, key] = caller()
+        return found
+
     def on_page_markdown(self, markdown, page, config, files):
         if is_generated_html(page.file.src_uri, markdown):
             page.render = MethodType(render_html, page)
+            self.generated.add(page.file.src_uri)
         return markdown
+
+    def on_page_context(self, context, page, config, nav):
+        if page.file.src_uri in self.generated:
+            context["shared_block_key"] = shared_block_key(page, nav)
+        return context
