@@ -74,6 +74,7 @@ VARIANTS: dict[str, tuple[Callable[[str, int], str] | None, dict[str, str]]] = {
         {"_RJEM_MALLOC_CONF": "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0"},
     ),
     "build_settings": (None, {"_RJEM_MALLOC_CONF": JEMALLOC_SETTINGS}),  # as the build runs it
+    "jemalloc_no_decay": (None, {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}),
     "no_lang": (lambda html, i: html.replace('<html lang="en">', "<html>"), {}),
     "rayon_1": (None, {"RAYON_NUM_THREADS": "1"}),
 }
