@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import html as html_lib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -54,6 +56,27 @@ def test_records_carry_title_tags_dumps_and_code(seed_site):
         assert not r["content"].startswith("Abstract")
         assert "Listed in" not in r["content"]
         assert "first seen" not in r["content"]
+        assert "Related papers" not in r["content"]
+
+
+def test_a_paper_is_not_found_through_the_papers_that_list_it_as_related(seed_site):
+    """Related lists are other papers' titles: searchable, they made every
+    title query also return the pages that merely link to it."""
+    site = seed_site / "site"
+    records = {r["url"]: r for r in fragments(site)}
+    listed = 0
+    for page in sorted(site.glob("papers/*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'class="pa-related"' not in html:
+            continue
+        related = html.split('class="pa-related"', 1)[1].split("</ul>", 1)[0]
+        record = records[f"/{page.parent.relative_to(site).as_posix()}/"]
+        for title in re.findall(r'<a href="[^"]*">([^<]+)</a>', related):
+            title = html_lib.unescape(title)
+            if title not in html.split('class="pa-related"', 1)[0]:  # not also said above
+                assert title not in record["content"]
+                listed += 1
+    assert listed > 500
 
 
 def test_a_site_without_paper_bodies_is_an_error(tmp_path):
