@@ -301,9 +301,11 @@ def build_tags(
     for s in slugs:
         for key, text in cands[s].items():
             if text:
-                (spelled[key] if final(key) == key else merged[final(key)])[text] += 1
+                target = final(key)
+                (spelled[key] if target == key else merged[target])[text] += 1
     for key, counter in stats.spellings.items():
-        (spelled[key] if final(key) == key else merged[final(key)]).update(counter)
+        target = final(key)
+        (spelled[key] if target == key else merged[target]).update(counter)
     for key in vocabulary:
         if not +spelled[key]:
             spelled[key] = merged[key]
