@@ -20,7 +20,6 @@ from slugify import slugify
 
 from .acronyms import is_acronym, short_form_key
 from .models import Tag
-from .tag_jobs import job_count, map_runs
 from .tag_rules import TagRules
 from .tag_stats import (
     CONTAINED_SHARE,
@@ -49,6 +48,7 @@ from .tag_words import (
     segments,
     singular,
 )
+from .workers import job_count, map_runs
 
 KEYWORDS_SHOWN = 8
 TAGS_PER_PAPER = 6
@@ -113,7 +113,7 @@ def compound_merges(keys: Counter) -> dict[tuple[str, ...], tuple[str, ...]]:
 
 @dataclass
 class _Corpus:
-    """What the per-paper passes read; forked workers inherit it (tag_jobs)."""
+    """What the per-paper passes read; forked workers inherit it (workers.py)."""
 
     slugs: list[str]
     keywords: dict[str, list[str]]
@@ -197,7 +197,7 @@ def build_tags(
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
     the keywords to show on its page. The per-paper passes run in jobs
-    processes (tag_jobs; default: all cores on a large corpus); the result
+    processes (workers.py; default: all cores on a large corpus); the result
     does not depend on how many."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)

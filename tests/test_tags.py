@@ -394,7 +394,7 @@ def test_output_is_deterministic(seed_site):
 
 
 def test_tags_do_not_depend_on_how_many_processes_read_the_papers(seed_site):
-    """The per-paper passes split over forked workers (tag_jobs) merge back
+    """The per-paper passes split over forked workers (workers.py) merge back
     into exactly the result of one process: every tag, name, member list,
     paper's tags and shown keywords, in the same order."""
     keywords, texts, titles = tag_inputs(seed_site)
