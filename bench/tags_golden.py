@@ -1,12 +1,13 @@
 """Dump the tag step's complete result as JSON, to prove a change keeps it.
 
-    .venv/bin/python bench/tags_golden.py ROOT OUT.json [--synth N]
+    .venv/bin/python bench/tags_golden.py ROOT OUT.json [--synth N] [--jobs J]
 
 ROOT is a project (dumps/, tags.yml, .cache/keywords.json, which is filled
 and saved when cold). With --synth N and no ROOT/dumps yet, a synthetic
 archive of N papers (bench/synth.py) is written there first. The JSON holds
 every tag (slug, name, papers), every paper's tags and shown keywords;
-compare two runs with `cmp`. Prints the build_tags time and peak RSS.
+compare two runs with `cmp`. --jobs sets build_tags' processes (default:
+all cores on a large corpus). Prints the build_tags time and peak RSS.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def main() -> None:
     ap.add_argument("root", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--synth", type=int, default=0, help="write N synthetic papers first")
+    ap.add_argument("--jobs", type=int, help="processes for the tag passes")
     args = ap.parse_args()
     if args.synth and not (args.root / "dumps").exists():
         make_archive(args.synth, args.root / "dumps")
@@ -63,7 +65,7 @@ def main() -> None:
         rules_file = Path(__file__).resolve().parent.parent / "tags.yml"
     keywords, full, titles = tag_inputs(args.root)
     start, cpu = time.perf_counter(), time.process_time()
-    result = build_tags(keywords, full, titles, load_rules(rules_file))
+    result = build_tags(keywords, full, titles, load_rules(rules_file), args.jobs)
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     dump = {

@@ -115,11 +115,14 @@ class PhraseCounter:
         self.inside_expanded: Counter = Counter()  # (word, surface), in expanded segments
 
     def add(self, stream: list[Segment]) -> None:
-        """One paper's segments."""
+        """One paper's segments. Its occurrences are gathered in lists and
+        counted once per counter: Counter.update has a fixed cost a call."""
         keys, prefixes = self.keys, self.prefixes
         in_key, single = self.key_words.__contains__, self.single.__contains__
+        first, first_long = self.first.__contains__, self.first_long.__contains__
         words_here: set[str] = set()
         around, spelled = [], []
+        inside_plain, inside_expanded, single_around, single_spelled = [], [], [], []
         for seg in stream:
             words = seg.words
             words_here.update(words)
@@ -127,18 +130,18 @@ class PhraseCounter:
             # Capitalisation is counted for key words only (compress: in C).
             inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
             if seg.whole is None:  # every word is its surface's canonical word
-                self.inside.update(inside)
+                inside_plain.extend(inside)
                 neighbours = zip((None,) + words[:-1], words, words[1:] + (None,), strict=True)
-                self.single_around.update(compress(neighbours, map(single, words)))
-                self.single_spelled.update(
+                single_around.extend(compress(neighbours, map(single, words)))
+                single_spelled.extend(
                     compress(zip(words[1:], seg.surfaces[1:], strict=True), map(single, words[1:]))
                 )
-                starts, shortest = map(self.first_long.__contains__, words), 2
+                starts, shortest = map(first_long, words), 2
             else:
-                self.inside_expanded.update(
+                inside_expanded.extend(
                     zip(compress(words[1:], map(in_key, words[1:])), inside, strict=True)
                 )
-                starts, shortest = map(self.first.__contains__, words), 1
+                starts, shortest = map(first, words), 1
             for i in compress(range(n), starts):
                 for j in range(i + shortest, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
                     span = words[i:j]
@@ -155,6 +158,25 @@ class PhraseCounter:
         self.word_papers.update(words_here)
         self.around.update(around)
         self.spelled.update(spelled)
+        self.inside.update(inside_plain)
+        self.inside_expanded.update(inside_expanded)
+        self.single_around.update(single_around)
+        self.single_spelled.update(single_spelled)
+
+    COUNTS = (
+        "around", "spelled", "single_around", "single_spelled", "word_papers", "inside",
+        "inside_expanded",
+    )  # fmt: skip
+
+    def counts(self) -> tuple[Counter, ...]:
+        """What add() gathered, to send to another process."""
+        return tuple(getattr(self, name) for name in self.COUNTS)
+
+    def add_counts(self, counts: tuple[Counter, ...]) -> None:
+        """counts() of a PhraseCounter fed the next papers: counters merged
+        in paper order hold what one counter fed every paper would."""
+        for name, counter in zip(self.COUNTS, counts, strict=True):
+            getattr(self, name).update(counter)
 
     def stats(self) -> PhraseStats:
         seen: Counter = Counter()
@@ -251,15 +273,26 @@ def alone_counts(
     return found, alone
 
 
+def standalone_counts(streams, kept: set) -> tuple[Counter, Counter]:
+    """Occurrences of each kept phrase in some papers' texts (their words),
+    all and standing alone (see standalone_share)."""
+    prefixes, first = prefixes_of(kept), {k[0] for k in kept if k}
+    total, alone = Counter(), Counter()
+    for stream in streams:
+        found, by_itself = alone_counts(stream, kept, prefixes, first)
+        total.update(found)
+        alone.update(by_itself)
+    return total, alone
+
+
 def standalone_share(streams: dict[str, list[Words]], kept: set) -> dict[tuple, float]:
     """For each kept phrase, the share of its occurrences that are not
     inside an occurrence of a longer kept phrase."""
-    prefixes, first = prefixes_of(kept), {k[0] for k in kept if k}
-    total, alone = Counter(), Counter()
-    for slug in sorted(streams):
-        found, by_itself = alone_counts(streams[slug], kept, prefixes, first)
-        total.update(found)
-        alone.update(by_itself)
+    return alone_share(*standalone_counts((streams[s] for s in sorted(streams)), kept))
+
+
+def alone_share(total: Counter, alone: Counter) -> dict[tuple, float]:
+    """standalone_share from standalone_counts (summed over all papers)."""
     return {k: alone[k] / total[k] for k in total}
 
 

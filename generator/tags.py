@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from slugify import slugify
@@ -24,6 +25,7 @@ from .tag_stats import (
     CONTAINED_SHARE,
     PhraseCounter,
     PhraseStats,
+    alone_share,
     generic_words,
     is_generic,
     is_lone_word,
@@ -32,7 +34,7 @@ from .tag_stats import (
     own_capitalised,
     paper_stats,
     prefixes_of,
-    standalone_share,
+    standalone_counts,
     top,
     topic,
 )
@@ -46,6 +48,7 @@ from .tag_words import (
     segments,
     singular,
 )
+from .workers import job_count, map_runs
 
 KEYWORDS_SHOWN = 8
 TAGS_PER_PAPER = 6
@@ -108,52 +111,121 @@ def compound_merges(keys: Counter) -> dict[tuple[str, ...], tuple[str, ...]]:
     return out
 
 
+@dataclass
+class _Corpus:
+    """What the per-paper passes read; forked workers inherit it (workers.py)."""
+
+    slugs: list[str]
+    keywords: dict[str, list[str]]
+    texts: dict[str, str]
+    titles: dict[str, str]
+    table: AcronymTable
+    long_forms: set
+    reader: CandidateReader
+    cands: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
+    pool: set = field(default_factory=set)
+    streams: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    title_words: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    own_case: dict[str, Counter] = field(default_factory=dict)
+    kept: set = field(default_factory=set)
+    shown: Callable[[str], list[str]] | None = None
+
+
+def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict]:
+    """Candidates per paper, best first, one per key."""
+    candidate = c.reader  # a worker's reader remembers its earlier runs' keywords
+    out = []
+    for slug in c.slugs[start:end]:
+        acronyms = c.table.for_paper(slug)
+        seen: dict[tuple[str, ...], str] = {}
+        for keyword in c.keywords[slug]:
+            key, text = candidate(keyword, acronyms)
+            seen.setdefault(key, text)
+        seen.pop((), None)
+        out.append(seen)
+    return out
+
+
+def _read_texts(c: _Corpus, start: int, end: int):
+    """Each text is read once: the corpus statistics of the pool, and per
+    paper only what later steps need (its words, its title's words, the
+    case of its own lone candidates), to keep memory low."""
+    counter = PhraseCounter(c.pool)
+    streams, titles, own_case = [], [], []
+    title_papers: Counter = Counter()
+    for s in c.slugs[start:end]:
+        acronyms = c.table.for_paper(s)
+        stream = segments(c.texts.get(s, ""), acronyms)
+        counter.add(stream)
+        streams.append([seg.words for seg in stream])
+        lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in c.pool}
+        own_case.append(own_capitalised(stream, lone) if lone else Counter())
+        title = c.titles.get(s, "")
+        titles.append([seg.words for seg in segments(title, acronyms)])
+        title_papers.update(w for w in set(canonical_words(title)) if (w,) in c.pool)
+    return counter.counts(), streams, titles, own_case, title_papers
+
+
+def _count_kept(c: _Corpus, start: int, end: int) -> tuple[Counter, Counter]:
+    return standalone_counts((c.streams[s] for s in c.slugs[start:end]), c.kept)
+
+
+def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...]]]:
+    kept = c.kept
+    kept_prefixes, kept_first = prefixes_of(kept), {k[0] for k in kept if k}
+    return [
+        mentions(c.title_words[s], c.streams[s], kept, kept_prefixes, kept_first)
+        for s in c.slugs[start:end]
+    ]
+
+
+def _shown_keywords(c: _Corpus, start: int, end: int) -> list[list[str]]:
+    return [c.shown(s) for s in c.slugs[start:end]]
+
+
+def _joined(runs: list[list]) -> list:
+    return [item for run in runs for item in run]
+
+
 def build_tags(
     paper_keywords: dict[str, list[str]],
     paper_texts: dict[str, str],
     paper_titles: dict[str, str],
     rules: TagRules | None = None,
+    jobs: int | None = None,
 ) -> TagResult:
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
-    the keywords to show on its page."""
+    the keywords to show on its page. The per-paper passes run in jobs
+    processes (workers.py; default: all cores on a large corpus); the result
+    does not depend on how many."""
     slugs = sorted(paper_keywords)
+    jobs = job_count(len(slugs), jobs)
     table = acronym_table({s: paper_texts.get(s, "") for s in slugs})
     merge, banned, display, keep = resolve_rules(rules or TagRules(), table.corpus)
     long_forms = {k for k in table.long_names if k not in TRIM_END}  # not "SOTA"
-    candidate = CandidateReader(long_forms)
+    reader = CandidateReader(long_forms)
+    corpus = _Corpus(slugs, paper_keywords, paper_texts, paper_titles, table, long_forms, reader)
 
-    # Candidates per paper, best first, one per key.
-    cands: dict[str, dict[tuple[str, ...], str]] = {}
-    for slug in slugs:
-        acronyms = table.for_paper(slug)
-        seen: dict[tuple[str, ...], str] = {}
-        for keyword in paper_keywords[slug]:
-            key, text = candidate(keyword, acronyms)
-            seen.setdefault(key, text)
-        seen.pop((), None)
-        cands[slug] = seen
+    def each_paper(fn) -> list:
+        return map_runs(fn, corpus, len(slugs), jobs)
+
+    cands = corpus.cands = dict(zip(slugs, _joined(each_paper(_read_candidates)), strict=True))
     shared = Counter(key for slug in slugs for key in cands[slug])
-    pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
+    pool = corpus.pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
 
-    # Each text is read once: the corpus statistics of the pool, and per
-    # paper only what later steps need (its words, its title's words, the
-    # case of its own lone candidates), to keep memory low.
     counter = PhraseCounter(pool)
-    streams: dict[str, list[tuple[str, ...]]] = {}
-    titles: dict[str, list[tuple[str, ...]]] = {}
-    own_case: dict[str, Counter] = {}
     title_papers: Counter = Counter()
-    for s in slugs:
-        acronyms = table.for_paper(s)
-        stream = segments(paper_texts.get(s, ""), acronyms)
-        counter.add(stream)
-        streams[s] = [seg.words for seg in stream]
-        lone = {k[0] for k in cands[s] if len(k) == 1 and k not in pool}
-        own_case[s] = own_capitalised(stream, lone) if lone else Counter()
-        title = paper_titles.get(s, "")
-        titles[s] = [seg.words for seg in segments(title, acronyms)]
-        title_papers.update(w for w in set(canonical_words(title)) if (w,) in pool)
+    streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
+    run_start = 0
+    for counts, run_streams, run_titles, run_case, run_title_papers in each_paper(_read_texts):
+        counter.add_counts(counts)  # runs in slug order: as if counted in one process
+        title_papers.update(run_title_papers)
+        run = slugs[run_start : run_start + len(run_streams)]
+        streams.update(zip(run, run_streams, strict=True))
+        titles.update(zip(run, run_titles, strict=True))
+        own_case.update(zip(run, run_case, strict=True))
+        run_start += len(run)
     stats = counter.stats()
     del counter
     generic = generic_words(stats, len(slugs))
@@ -169,9 +241,13 @@ def build_tags(
             or is_lone_word(key, stats, title_papers)
         )
 
-    kept = {key for key in pool if not dropped(key, stats)}
-    alone = standalone_share(streams, kept)
-    kept = {k for k in kept if k in keep or alone.get(k, 1.0) >= CONTAINED_SHARE}
+    kept = corpus.kept = {key for key in pool if not dropped(key, stats)}
+    total, alone = Counter(), Counter()
+    for run_total, run_alone in each_paper(_count_kept):
+        total.update(run_total)
+        alone.update(run_alone)
+    share = alone_share(total, alone)
+    kept = corpus.kept = {k for k in kept if k in keep or share.get(k, 1.0) >= CONTAINED_SHARE}
     merge = {
         **compound_merges(Counter({k: shared[k] for k in kept})),
         **{k: k[:-1] for k in kept if k[-1] in GENERIC_HEADS and k[:-1] in kept},
@@ -179,9 +255,8 @@ def build_tags(
     }
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
-    kept_prefixes, kept_first = prefixes_of(kept), {k[0] for k in kept if k}
-    for s in slugs:
-        for key in mentions(titles[s], streams[s], kept, kept_prefixes, kept_first):
+    for s, found in zip(slugs, _joined(each_paper(_find_mentions)), strict=True):
+        for key in found:
             cands[s].setdefault(key, "")
 
     finals: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -226,9 +301,11 @@ def build_tags(
     for s in slugs:
         for key, text in cands[s].items():
             if text:
-                (spelled[key] if final(key) == key else merged[final(key)])[text] += 1
+                target = final(key)
+                (spelled[key] if target == key else merged[target])[text] += 1
     for key, counter in stats.spellings.items():
-        (spelled[key] if final(key) == key else merged[final(key)]).update(counter)
+        target = final(key)
+        (spelled[key] if target == key else merged[target]).update(counter)
     for key in vocabulary:
         if not +spelled[key]:
             spelled[key] = merged[key]
@@ -247,13 +324,14 @@ def build_tags(
         key=lambda t: t.slug,
     )
     cased: dict[str, str] = {}
-    shown = {
-        s: [
+
+    def shown(s: str) -> list[str]:
+        return [
             cased[w] if w in cased else cased.setdefault(w, proper_case(w, proper))
             for w in shown_keywords(
                 chosen[s],
                 cands[s],
-                lambda key, s=s: paper_stats(streams[s], key, own_case[s]),
+                lambda key: paper_stats(streams[s], key, own_case[s]),
                 spellings,
                 kept,
                 pool,
@@ -261,9 +339,10 @@ def build_tags(
                 final,
             )
         ]
-        for s in slugs
-    }
-    return TagResult(tags, paper_tags, shown)
+
+    corpus.shown = shown
+    paper_keywords_shown = dict(zip(slugs, _joined(each_paper(_shown_keywords)), strict=True))
+    return TagResult(tags, paper_tags, paper_keywords_shown)
 
 
 def shown_keywords(chosen, cands, own, names, kept, pool, dropped, final) -> list[str]:

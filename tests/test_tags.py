@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.tags_golden import tag_inputs
 from generator.acronyms import find_definitions
 from generator.build import BuildError, Paths, generate
 from generator.clean import clean_text
@@ -19,7 +20,7 @@ from generator.enrich import enrich
 from generator.keywords import KeywordCache, keyword_text
 from generator.merge import merge_entries
 from generator.parse import read_dumps
-from generator.tag_rules import TagRules, TagRulesError, parse_rules
+from generator.tag_rules import TagRules, TagRulesError, load_rules, parse_rules
 from generator.tag_stats import (
     CONTAINED_SHARE,
     generic_words,
@@ -42,7 +43,7 @@ from generator.tag_words import (
     segments,
     singular,
 )
-from generator.tags import compound_merges
+from generator.tags import build_tags, compound_merges
 from tests.conftest import ROOT, make_project, run_generator
 
 
@@ -390,3 +391,21 @@ def test_output_is_deterministic(seed_site):
     assert len(outs) == 1
     pages = sorted(Path(seed_site, "site_src", "tags").glob("*.md"))
     assert len(pages) == int(re.match(r"(\d+) tags", outs.pop())[1]) + 1  # + the index
+
+
+def test_tags_do_not_depend_on_how_many_processes_read_the_papers(seed_site):
+    """The per-paper passes split over forked workers (workers.py) merge back
+    into exactly the result of one process: every tag, name, member list,
+    paper's tags and shown keywords, in the same order."""
+    keywords, texts, titles = tag_inputs(seed_site)
+    rules = load_rules(seed_site / "tags.yml")
+
+    def result(jobs: int) -> tuple:
+        got = build_tags(keywords, texts, titles, rules, jobs=jobs)
+        tags = [(t.slug, t.name, t.papers) for t in got.tags]
+        return tags, list(got.paper_tags.items()), list(got.paper_keywords.items())
+
+    one = result(1)
+    assert len(one[0]) > 500 and sum(len(k) for _, k in one[2]) > 4 * len(keywords)
+    assert result(2) == one
+    assert result(3) == one
