@@ -133,7 +133,7 @@ def generate(
         return report
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
-            pages = render_pages(report.archive, jobs)
+            pages = render_pages(report.archive)
             pages.update(render_files(report.archive, site_url))
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc

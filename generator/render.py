@@ -23,7 +23,6 @@ from .feeds import tag_feed_path
 from .merge import paper_key
 from .models import Archive, Dump, Paper
 from .snippets import Snippets
-from .workers import job_count, map_runs
 from .writer import WriteCounts, write_changed
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
@@ -104,34 +103,18 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     return result
 
 
-def _render_run(state, start: int, end: int) -> list[str]:
-    template, common, name, items = state
-    return [template.render(common, root="../../", **{name: item}) for item in items[start:end]]
-
-
-def render_each(template, common: dict, name: str, items: list, jobs: int | None) -> list[str]:
-    """The template rendered for each item (passed as `name`), in order;
-    long lists on all cores (generator/workers.py)."""
-    state = (template, common, name, items)
-    runs = map_runs(_render_run, state, len(items), job_count(len(items), jobs))
-    return [text for run in runs for text in run]
-
-
-def render_pages(archive: Archive, jobs: int | None = None) -> dict[str, str]:
+def render_pages(archive: Archive) -> dict[str, str]:
     """Relative path under site_src -> page text, for every generated page."""
     env = make_env()
     ctx = build_context(archive, env)
     common = {"ctx": ctx}
     pages: dict[str, str] = {}
     paper_tpl = env.get_template("paper.md.j2")
-    texts = render_each(paper_tpl, common, "paper", archive.papers, jobs)
-    for paper, text in zip(archive.papers, texts, strict=True):
-        pages[f"papers/{paper.slug}.md"] = text
+    for paper in archive.papers:
+        pages[f"papers/{paper.slug}.md"] = paper_tpl.render(common, paper=paper, root="../../")
     tag_tpl = env.get_template("tag.md.j2")
-    for tag, text in zip(
-        archive.tags, render_each(tag_tpl, common, "tag", archive.tags, jobs), strict=True
-    ):
-        pages[f"tags/{tag.slug}.md"] = text
+    for tag in archive.tags:
+        pages[f"tags/{tag.slug}.md"] = tag_tpl.render(common, tag=tag, root="../../")
     letters: dict[str, list] = {}
     for tag in sorted(archive.tags, key=lambda t: (t.name.lower(), t.slug)):
         first = tag.name[:1].upper()

@@ -1,7 +1,7 @@
-"""Per-paper passes spread over all cores (the tags and render stages).
+"""Per-paper passes spread over all cores (the tags stage).
 
 A pass is a function of one paper and of read-only tables built before it
-(the tag stage's corpus tables, the render context). The papers are cut
+(the tag stage's corpus tables). The papers are cut
 into contiguous runs and each run is handled by a forked worker process:
 the workers inherit the tables from the parent instead of receiving them
 pickled, and send back only their run's results. The caller gets those in

@@ -94,16 +94,3 @@ def test_a_paper_titled_in_symbols_only_is_listed_on_its_dump_page():
     paper = Paper("paper-1a2b3c4d", title, ABSTRACT, ["001_x"], 3, text=ABSTRACT)
     pages = render_pages(Archive([dump], [paper], []))
     assert 'href="../../papers/paper-1a2b3c4d/"' in pages["dumps/001_x.md"]
-
-
-def test_pages_rendered_on_several_cores_are_those_of_one_process(tmp_path):
-    """Long lists of paper and tag pages are rendered by forked workers;
-    the seed archive's pages must come out the same, in the same order."""
-    from generator.build import Paths, generate
-    from tests.project import make_project
-
-    root = make_project(tmp_path / "p", seeds=True)
-    archive = generate(Paths.at(root), write=False, progress=False).archive
-    one, several = render_pages(archive, jobs=1), render_pages(archive, jobs=2)
-    assert list(several) == list(one) and several == one
-    assert sum(name.startswith("papers/") for name in one) == len(archive.papers) > 500
