@@ -115,14 +115,11 @@ class PhraseCounter:
         self.inside_expanded: Counter = Counter()  # (word, surface), in expanded segments
 
     def add(self, stream: list[Segment]) -> None:
-        """One paper's segments. Its occurrences are gathered in lists and
-        counted once per counter: Counter.update has a fixed cost a call."""
+        """One paper's segments."""
         keys, prefixes = self.keys, self.prefixes
         in_key, single = self.key_words.__contains__, self.single.__contains__
-        first, first_long = self.first.__contains__, self.first_long.__contains__
         words_here: set[str] = set()
         around, spelled = [], []
-        inside_plain, inside_expanded, single_around, single_spelled = [], [], [], []
         for seg in stream:
             words = seg.words
             words_here.update(words)
@@ -130,18 +127,18 @@ class PhraseCounter:
             # Capitalisation is counted for key words only (compress: in C).
             inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
             if seg.whole is None:  # every word is its surface's canonical word
-                inside_plain.extend(inside)
+                self.inside.update(inside)
                 neighbours = zip((None,) + words[:-1], words, words[1:] + (None,), strict=True)
-                single_around.extend(compress(neighbours, map(single, words)))
-                single_spelled.extend(
+                self.single_around.update(compress(neighbours, map(single, words)))
+                self.single_spelled.update(
                     compress(zip(words[1:], seg.surfaces[1:], strict=True), map(single, words[1:]))
                 )
-                starts, shortest = map(first_long, words), 2
+                starts, shortest = map(self.first_long.__contains__, words), 2
             else:
-                inside_expanded.extend(
+                self.inside_expanded.update(
                     zip(compress(words[1:], map(in_key, words[1:])), inside, strict=True)
                 )
-                starts, shortest = map(first, words), 1
+                starts, shortest = map(self.first.__contains__, words), 1
             for i in compress(range(n), starts):
                 for j in range(i + shortest, (i + MAX_WORDS if i + MAX_WORDS < n else n) + 1):
                     span = words[i:j]
@@ -158,10 +155,6 @@ class PhraseCounter:
         self.word_papers.update(words_here)
         self.around.update(around)
         self.spelled.update(spelled)
-        self.inside.update(inside_plain)
-        self.inside_expanded.update(inside_expanded)
-        self.single_around.update(single_around)
-        self.single_spelled.update(single_spelled)
 
     COUNTS = (
         "around", "spelled", "single_around", "single_spelled", "word_papers", "inside",
