@@ -170,6 +170,11 @@ _extractor = None
 # far above that noise and breaking ties by the keyword makes the list a
 # function of the text alone.
 SCORE_DIGITS = 6
+# Candidates asked beyond those kept, so that the words tied at the cut
+# (often ten or more single words of one score) are all there to choose
+# from. Asking for more costs: YAKE compares each one it returns with those
+# before it, and twice the candidates took 1.5x the time.
+ASKED_BEYOND = 10
 
 
 def _extract_one(args: tuple[KeywordSettings, str]) -> list[list]:
@@ -185,10 +190,15 @@ def _extract_one(args: tuple[KeywordSettings, str]) -> list[list]:
                 window_size=settings.window_size,
             ),
         )
-    # Twice as many asked for, so a tie at the cut cannot pick what is kept.
-    found = _extractor[1].get_n_best(text, n=2 * settings.candidates)
-    ranked = sorted((round(score, SCORE_DIGITS), keyword) for keyword, score in found)
-    return [[keyword, score] for score, keyword in ranked[: settings.candidates]]
+    kept, asked = settings.candidates, settings.candidates + ASKED_BEYOND
+    while True:
+        found = _extractor[1].get_n_best(text, n=asked)
+        ranked = sorted((round(score, SCORE_DIGITS), keyword) for keyword, score in found)
+        # Done when YAKE had no more, or the last one asked scores past the
+        # cut: then every candidate tied at the cut was among those returned.
+        if len(found) < asked or ranked[-1][0] > ranked[kept - 1][0]:
+            return [[keyword, score] for score, keyword in ranked[:kept]]
+        asked *= 2
 
 
 def extract_keywords(

@@ -8,10 +8,16 @@ import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
+import pytest
 import yake
+import yake_rust
 
+from generator import keywords
 from generator.clean import clean_text
 from generator.keywords import (
+    ASKED_BEYOND,
+    SCORE_DIGITS,
+    STOPWORDS,
     KeywordCache,
     KeywordSettings,
     cache_key,
@@ -128,3 +134,31 @@ def test_extraction_gives_the_same_list_in_every_process(tmp_path):
         for _ in range(3)
     ]
     assert runs[0] == runs[1] == runs[2] and len(json.loads(runs[0])) == len(texts)
+
+
+@pytest.mark.parametrize("beyond", [1, ASKED_BEYOND])
+def test_words_tied_at_the_cut_are_chosen_among_all_of_them(monkeypatch, beyond):
+    """YAKE is asked for a few candidates beyond those kept; where a tie at
+    the cut runs past them (often ten or more single words of one score), it
+    is asked again, so the kept list is the one all candidates would give.
+    With 1 beyond, most ties run past; with ours, one seed's does."""
+    monkeypatch.setattr(keywords, "ASKED_BEYOND", beyond)
+    settings = KeywordSettings()
+    texts = seed_texts(600)
+    found, _ = extract_keywords(texts, settings, jobs=1)
+    everything = yake_rust.Yake(
+        stopwords=set(STOPWORDS),
+        ngrams=settings.max_ngram,
+        deduplication_threshold=settings.dedup_lim,
+        window_size=settings.window_size,
+    )
+    asked_again = 0
+    for text, ours in zip(texts, found, strict=True):
+        ranked = sorted(
+            (round(score, SCORE_DIGITS), kw) for kw, score in everything.get_n_best(text, n=10_000)
+        )
+        assert ours == [[kw, score] for score, kw in ranked[: settings.candidates]]
+        asked = settings.candidates + beyond
+        if len(ranked) > asked and ranked[asked - 1][0] == ranked[settings.candidates - 1][0]:
+            asked_again += 1
+    assert asked_again  # the case is exercised
