@@ -193,6 +193,7 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
             f"  + a 200-paper dump, warm cache: generator stages {gen:.1f} s"
             f" (keywords {added['keywords']['seconds']:.1f} s), whole command {add_s:.1f} s"
         )
+        print("\n".join(row for row in stage_rows(added) if not row.split()[0] == "mkdocs"))
         result["add_200_generator_s"] = gen
     shutil.rmtree(project, ignore_errors=True)
     return result
