@@ -15,6 +15,7 @@ from .related import related_papers
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import build_tags
+from .workers import Alongside, job_count
 
 
 def enrich(
@@ -38,9 +39,13 @@ def enrich(
     with clock.stage("keywords"):
         candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
     with clock.stage("tags"):
+        # Related papers need only the texts: on a large archive they are
+        # found in another process during the tags stage, whose passes leave
+        # a core idle in between. The "related" stage is then what is left.
+        finding = Alongside(related_papers, papers, jobs=job_count(len(papers), None))
         tags = assign_tags(papers, texts, candidates, rules)
     with clock.stage("related"):
-        related = related_papers(papers)
+        related = finding.result()
         for paper in papers:
             paper.related = related[paper.slug]
     return tags, extracted

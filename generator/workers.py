@@ -1,17 +1,23 @@
-"""Per-paper passes spread over all cores (the tags stage).
+"""Work spread over all cores by forked processes.
 
-A pass is a function of one paper and of read-only tables built before it
-(the tag stage's corpus tables). The papers are cut
-into contiguous runs and each run is handled by a forked worker process:
-the workers inherit the tables from the parent instead of receiving them
-pickled, and send back only their run's results. The caller gets those in
-run order, so the result is the one a single process gives.
+map_runs: per-paper passes (the tags stage). A pass is a function of one
+paper and of read-only tables built before it (the tag stage's corpus
+tables). The papers are cut into contiguous runs and each run is handled by
+a forked worker process: the workers inherit the tables from the parent
+instead of receiving them pickled, and send back only their run's results.
+The caller gets those in run order, so the result is the one a single
+process gives.
+
+Alongside: one function computed in a forked process while the parent goes
+on (related papers while the tags stage runs, which leaves a core idle
+between its passes).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -52,3 +58,52 @@ def map_runs(fn: Callable[[Any, int, int], Any], state: Any, papers: int, jobs: 
             return pool.map(_run, bounds, chunksize=1)
     finally:
         _task = None
+
+
+def _send_result(send, fn: Callable, args: tuple) -> None:
+    try:
+        send.send((True, fn(*args)))
+    except BaseException as exc:  # the parent re-raises it
+        detail = "".join(traceback.format_exception(exc))
+        send.send((False, RuntimeError(f"{getattr(fn, '__name__', fn)} failed:\n{detail}")))
+    finally:
+        send.close()
+
+
+class Alongside:
+    """fn(*args) computed in a forked process while this one goes on, or
+    here and now when jobs is 1 (a small archive, or no fork); result()
+    gives what fn returned, or raises its error. A plain process and a pipe:
+    no thread is started in this process, so later forks stay safe."""
+
+    def __init__(self, fn: Callable, *args: Any, jobs: int = 2):
+        self._name = getattr(fn, "__name__", str(fn))
+        self._process = None
+        if jobs <= 1:
+            self._value = fn(*args)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(send, fn, args), daemon=True)
+        self._process.start()
+        send.close()  # the child holds the sending end; EOF if it dies
+
+    def result(self) -> Any:
+        if self._process is None:
+            return self._value
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(
+                f"{self._name} ended without a result (exit code {self._process.exitcode};"
+                " out of memory?)"
+            ) from None
+        finally:
+            self._receive.close()
+        self._process.join()
+        self._process = None
+        self._value = value
+        if not ok:
+            raise value
+        return value

@@ -1,0 +1,40 @@
+"""Work in forked processes (generator/workers.py): the same result as in
+this process, and a failure there is an error here, never a hang."""
+
+import os
+
+import pytest
+
+from generator.clean import clean_text
+from generator.merge import merge_entries
+from generator.parse import read_dumps
+from generator.related import related_papers
+from generator.workers import Alongside
+from tests.test_keywords import SEED_DUMPS
+
+
+def test_related_papers_found_alongside_are_those_found_here():
+    papers, _ = merge_entries(read_dumps(SEED_DUMPS))
+    for paper in papers:
+        paper.text = clean_text(paper.abstract)
+    finding = Alongside(related_papers, papers, jobs=2)
+    here = related_papers(papers)
+    assert finding.result() == here and len(here) == len(papers) > 500
+
+
+def test_alongside_runs_in_another_process_unless_one_job():
+    assert Alongside(os.getpid, jobs=2).result() != os.getpid()
+    assert Alongside(os.getpid, jobs=1).result() == os.getpid()
+
+
+def test_an_error_in_the_other_process_is_raised_with_its_message():
+    def broken(name):
+        raise ValueError(f"no text in {name}")
+
+    with pytest.raises(RuntimeError, match=r"broken failed:(.|\n)*ValueError: no text in d1.txt"):
+        Alongside(broken, "d1.txt", jobs=2).result()
+
+
+def test_a_process_that_dies_is_reported_not_waited_for():
+    with pytest.raises(RuntimeError, match="_exit ended without a result .exit code 3"):
+        Alongside(os._exit, 3, jobs=2).result()
