@@ -38,16 +38,16 @@ def enrich(
     settings = settings or KeywordSettings()
     with clock.stage("keywords"):
         candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
-    with clock.stage("tags"):
-        # Related papers need only the texts: on a large archive they are
-        # found in another process during the tags stage, whose passes leave
-        # a core idle in between. The "related" stage is then what is left.
-        finding = Alongside(related_papers, papers, jobs=job_count(len(papers), None))
-        tags = assign_tags(papers, texts, candidates, rules)
-    with clock.stage("related"):
-        related = finding.result()
-        for paper in papers:
-            paper.related = related[paper.slug]
+    # Related papers need only the texts: on a large archive they are found
+    # in another process during the tags stage, whose passes leave a core
+    # idle in between. The "related" stage is then what is left of it.
+    with Alongside(related_papers, papers, jobs=job_count(len(papers), None)) as finding:
+        with clock.stage("tags"):
+            tags = assign_tags(papers, texts, candidates, rules)
+        with clock.stage("related"):
+            related = finding.result()
+    for paper in papers:
+        paper.related = related[paper.slug]
     return tags, extracted
 
 

@@ -74,7 +74,9 @@ class Alongside:
     """fn(*args) computed in a forked process while this one goes on, or
     here and now when jobs is 1 (a small archive, or no fork); result()
     gives what fn returned, or raises its error. A plain process and a pipe:
-    no thread is started in this process, so later forks stay safe."""
+    no thread is started in this process, so later forks stay safe. As a
+    context manager, it stops the process if the caller fails before
+    asking for the result."""
 
     def __init__(self, fn: Callable, *args: Any, jobs: int = 2):
         self._name = getattr(fn, "__name__", str(fn))
@@ -87,6 +89,16 @@ class Alongside:
         self._process = context.Process(target=_send_result, args=(send, fn, args), daemon=True)
         self._process.start()
         send.close()  # the child holds the sending end; EOF if it dies
+
+    def __enter__(self) -> Alongside:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receive.close()
+            self._process = None
 
     def result(self) -> Any:
         if self._process is None:

@@ -2,7 +2,9 @@
 this process, and a failure there is an error here, never a hang."""
 
 import os
+import time
 
+import psutil
 import pytest
 
 from generator.clean import clean_text
@@ -38,3 +40,10 @@ def test_an_error_in_the_other_process_is_raised_with_its_message():
 def test_a_process_that_dies_is_reported_not_waited_for():
     with pytest.raises(RuntimeError, match="_exit ended without a result .exit code 3"):
         Alongside(os._exit, 3, jobs=2).result()
+
+
+def test_a_caller_that_fails_first_leaves_no_process_behind():
+    with pytest.raises(KeyError), Alongside(time.sleep, 60, jobs=2):
+        (child,) = psutil.Process().children()
+        raise KeyError("the tags stage failed")
+    assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE
