@@ -133,13 +133,13 @@ def generate(
         return report
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
-            pages = render_pages(report.archive)
+            pages = render_pages(report.archive, progress)
             pages.update(render_files(report.archive, site_url))
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):
         paths.manifest.unlink(missing_ok=True)  # until the pages are all written
-        write_pages(pages, paths.site_src)
+        write_pages(pages, paths.site_src, progress)
         files = freshness.file_states(paths.site_src, sorted(pages))
         freshness.save(paths.manifest, Manifest(inputs, files, accounting_lines(report)))
     return report

@@ -43,7 +43,7 @@ def enrich(
     # idle in between. The "related" stage is then what is left of it.
     with Alongside(related_papers, papers, jobs=job_count(len(papers), None)) as finding:
         with clock.stage("tags"):
-            tags = assign_tags(papers, texts, candidates, rules)
+            tags = assign_tags(papers, texts, candidates, rules, progress)
         with clock.stage("related"):
             related = finding.result()
     for paper in papers:
@@ -52,7 +52,11 @@ def enrich(
 
 
 def assign_tags(
-    papers: list[Paper], texts: list[str], candidates: list[list[list]], rules: TagRules | None
+    papers: list[Paper],
+    texts: list[str],
+    candidates: list[list[list]],
+    rules: TagRules | None,
+    progress: bool | None = None,
 ) -> list[Tag]:
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, candidates, strict=True):
@@ -62,7 +66,7 @@ def assign_tags(
         paper_keywords[paper.slug] = with_special_terms(yake_found, paper.title, paper.text)
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
-    result = build_tags(paper_keywords, paper_texts, paper_titles, rules)
+    result = build_tags(paper_keywords, paper_texts, paper_titles, rules, progress=progress)
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]
         paper.keywords = result.paper_keywords[paper.slug]

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import yake
 import yake_rust
-from tqdm import tqdm
+
+from .progress import progress_bar
 
 # Python yake's English list: the extractor and the tag step must agree on
 # what a stopword is.
@@ -219,12 +220,8 @@ def extract_keywords(
     )
     if missing:
         jobs = jobs or os.cpu_count() or 1
-        if progress is None:
-            progress = sys.stderr.isatty()
         work = [(settings, text) for _, text in missing]
-        bar = tqdm(
-            total=len(work), desc="keywords", unit="paper", disable=not progress, file=sys.stderr
-        )
+        bar = progress_bar(len(work), "keywords", progress)
         if jobs > 1 and len(work) >= 50:
             with ProcessPoolExecutor(jobs) as pool:
                 results = []

@@ -24,6 +24,7 @@ from types import MethodType
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.toc import get_toc
 
+from generator.progress import progress_bar
 from generator.render import GENERATED_DIRS, GENERATED_FILES
 
 
@@ -59,6 +60,31 @@ class GeneratedPages(BasePlugin):
     def __init__(self):
         self.generated: set[str] = set()
         self.blocks: dict[tuple, str] = {}
+        self.bar = progress_bar(0, "mkdocs", False)
+
+    # A progress bar over MkDocs' two passes on the pages (read, then
+    # template and write), shown as pages, on a terminal only.
+    def on_files(self, files, config):
+        pages = len(files.documentation_pages())
+        self.bar = progress_bar(pages, "mkdocs", unit="page", steps=2)
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        self.bar.update()
+        if is_generated_html(page.file.src_uri, markdown):
+            page.render = MethodType(render_html, page)
+            self.generated.add(page.file.src_uri)
+        return markdown
+
+    def on_post_page(self, output, page, config):
+        self.bar.update()
+        return output
+
+    def on_post_build(self, config):
+        self.bar.close()
+
+    def on_build_error(self, error):
+        self.bar.close()
 
     def on_env(self, env, config, files):
         self.blocks = {}  # one build's blocks: `mkdocs serve` rebuilds
@@ -71,12 +97,6 @@ class GeneratedPages(BasePlugin):
         if found is None:
             found = self.blocks[name, key] = caller()
         return found
-
-    def on_page_markdown(self, markdown, page, config, files):
-        if is_generated_html(page.file.src_uri, markdown):
-            page.render = MethodType(render_html, page)
-            self.generated.add(page.file.src_uri)
-        return markdown
 
     def on_page_context(self, context, page, config, nav):
         if page.file.src_uri in self.generated:

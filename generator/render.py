@@ -22,6 +22,7 @@ from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_
 from .feeds import tag_feed_path
 from .merge import paper_key
 from .models import Archive, Dump, Paper
+from .progress import progress_bar
 from .snippets import Snippets
 from .writer import WriteCounts, write_changed
 
@@ -103,18 +104,23 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     return result
 
 
-def render_pages(archive: Archive) -> dict[str, str]:
-    """Relative path under site_src -> page text, for every generated page."""
+def render_pages(archive: Archive, progress: bool | None = None) -> dict[str, str]:
+    """Relative path under site_src -> page text, for every generated page.
+    progress: a bar over the paper and tag pages (default: on a terminal)."""
     env = make_env()
     ctx = build_context(archive, env)
     common = {"ctx": ctx}
     pages: dict[str, str] = {}
+    bar = progress_bar(len(archive.papers) + len(archive.tags), "render", progress, unit="page")
     paper_tpl = env.get_template("paper.md.j2")
     for paper in archive.papers:
         pages[f"papers/{paper.slug}.md"] = paper_tpl.render(common, paper=paper, root="../../")
+        bar.update()
     tag_tpl = env.get_template("tag.md.j2")
     for tag in archive.tags:
         pages[f"tags/{tag.slug}.md"] = tag_tpl.render(common, tag=tag, root="../../")
+        bar.update()
+    bar.close()
     letters: dict[str, list] = {}
     for tag in sorted(archive.tags, key=lambda t: (t.name.lower(), t.slug)):
         first = tag.name[:1].upper()
@@ -150,7 +156,8 @@ def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
     return render_feature_files(make_env(), archive, site_url)
 
 
-def write_pages(pages: dict[str, str], site_src: Path) -> WriteCounts:
+def write_pages(pages: dict[str, str], site_src: Path, progress: bool | None = None) -> WriteCounts:
     """Make the generated pages under site_src exactly `pages`, writing only
     files that changed; hand-written files stay."""
-    return write_changed(pages, site_src, GENERATED_DIRS, GENERATED_FILES)
+    with progress_bar(len(pages), "write", progress, unit="file") as bar:
+        return write_changed(pages, site_src, GENERATED_DIRS, GENERATED_FILES, bar.update)

@@ -20,6 +20,7 @@ from slugify import slugify
 
 from .acronyms import is_acronym, short_form_key
 from .models import Tag
+from .progress import progress_bar
 from .tag_rules import TagRules
 from .tag_stats import (
     CONTAINED_SHARE,
@@ -50,6 +51,7 @@ from .tag_words import (
 )
 from .workers import job_count, map_runs
 
+PASSES = 5  # each_paper passes in build_tags, for the progress bar
 KEYWORDS_SHOWN = 8
 TAGS_PER_PAPER = 6
 MIN_PAPERS_PER_TAG = 2
@@ -193,12 +195,14 @@ def build_tags(
     paper_titles: dict[str, str],
     rules: TagRules | None = None,
     jobs: int | None = None,
+    progress: bool | None = None,
 ) -> TagResult:
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
     the keywords to show on its page. The per-paper passes run in jobs
     processes (workers.py; default: all cores on a large corpus); the result
-    does not depend on how many."""
+    does not depend on how many. progress: a bar over the passes (default:
+    when stderr is a terminal)."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
     table = acronym_table({s: paper_texts.get(s, "") for s in slugs})
@@ -207,8 +211,10 @@ def build_tags(
     reader = CandidateReader(long_forms)
     corpus = _Corpus(slugs, paper_keywords, paper_texts, paper_titles, table, long_forms, reader)
 
+    bar = progress_bar(len(slugs), "tags", progress, steps=PASSES)
+
     def each_paper(fn) -> list:
-        return map_runs(fn, corpus, len(slugs), jobs)
+        return map_runs(fn, corpus, len(slugs), jobs, bar.update)
 
     cands = corpus.cands = dict(zip(slugs, _joined(each_paper(_read_candidates)), strict=True))
     shared = Counter(key for slug in slugs for key in cands[slug])
@@ -342,6 +348,7 @@ def build_tags(
 
     corpus.shown = shown
     paper_keywords_shown = dict(zip(slugs, _joined(each_paper(_shown_keywords)), strict=True))
+    bar.close()
     return TagResult(tags, paper_tags, paper_keywords_shown)
 
 

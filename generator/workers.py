@@ -44,18 +44,32 @@ def job_count(papers: int, jobs: int | None) -> int:
     return max(1, min(jobs, papers))
 
 
-def map_runs(fn: Callable[[Any, int, int], Any], state: Any, papers: int, jobs: int) -> list:
+def map_runs(
+    fn: Callable[[Any, int, int], Any],
+    state: Any,
+    papers: int,
+    jobs: int,
+    done: Callable[[int], Any] | None = None,
+) -> list:
     """[fn(state, start, end)] over contiguous runs of range(papers), in
-    run order; one run in this process when jobs is 1."""
+    run order; one run in this process when jobs is 1. done(n) is called as
+    each run of n papers is finished (a progress bar)."""
+    done = done or (lambda n: None)
     if jobs <= 1:
-        return [fn(state, 0, papers)]
+        result = [fn(state, 0, papers)]
+        done(papers)
+        return result
     runs = min(papers, jobs * RUNS_PER_JOB)
     bounds = [(papers * i // runs, papers * (i + 1) // runs) for i in range(runs)]
     global _task
     _task = (fn, state)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run, bounds, chunksize=1)
+            results = []
+            for (start, end), result in zip(bounds, pool.imap(_run, bounds), strict=True):
+                results.append(result)
+                done(end - start)
+            return results
     finally:
         _task = None
 

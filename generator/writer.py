@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -61,12 +63,17 @@ def remove_stale(site_src: Path, pages: dict[str, str], dirs, files) -> int:
     return deleted
 
 
-def write_changed(pages: dict[str, str], site_src: Path, dirs, files) -> WriteCounts:
+def write_changed(
+    pages: dict[str, str], site_src: Path, dirs, files, done: Callable[[], Any] | None = None
+) -> WriteCounts:
     """Make site_src hold exactly `pages` (relative path -> text) in the
-    generated folders `dirs` and top-level `files`; hand-written files stay."""
+    generated folders `dirs` and top-level `files`; hand-written files stay.
+    done() is called after each file (a progress bar)."""
     counts = WriteCounts(deleted=remove_stale(site_src, pages, dirs, files))
     made: set[Path] = set()
     for rel, text in sorted(pages.items()):
+        if done:
+            done()
         path = site_src / rel
         data = text.encode("utf-8")
         if same_bytes(path, data):
