@@ -68,7 +68,7 @@ def write_changed(
 ) -> WriteCounts:
     """Make site_src hold exactly `pages` (relative path -> text) in the
     generated folders `dirs` and top-level `files`; hand-written files stay.
-    done() is called after each file (a progress bar)."""
+    done() is called as each file is reached (a progress bar)."""
     counts = WriteCounts(deleted=remove_stale(site_src, pages, dirs, files))
     made: set[Path] = set()
     for rel, text in sorted(pages.items()):
