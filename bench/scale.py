@@ -163,6 +163,11 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
         shutil.rmtree(project, ignore_errors=True)
         return result
     warm_s, warm_rss, warm = build(project)
+    if "tags" in warm:  # the up-to-date digest covers the generator's code
+        print(
+            "  warning: the warm build reran the generator stages (was the code edited"
+            " during the run?): it is not a nothing-changed figure"
+        )
     bare_s, bare_rss = bare_mkdocs(project)
     gen = sum(warm.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
     print(
