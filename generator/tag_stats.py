@@ -70,6 +70,30 @@ def prefixes_of(keys: set) -> set:
     return {k[:n] for k in keys for n in range(1, len(k) + 1)}
 
 
+@dataclass(frozen=True)
+class KeyTables:
+    """Look-ups over a set of keys, built once per set: the per-paper passes
+    run in several runs (workers.py), which all read the same tables."""
+
+    keys: set
+    prefixes: set  # prefixes_of(keys)
+    first: set  # the keys' first words
+    first_long: set  # the first words of keys of two words or more
+    single: set  # the words of one-word keys
+    key_words: set  # every word of a key
+
+
+def key_tables(keys: set) -> KeyTables:
+    return KeyTables(
+        keys,
+        prefixes_of(keys),
+        {k[0] for k in keys if k},
+        {k[0] for k in keys if len(k) > 1},
+        {k[0] for k in keys if len(k) == 1},
+        {w for k in keys for w in k},
+    )
+
+
 def occurrences(words: Words, keys: set, prefixes: set, first: set | None = None):
     """(start, end) of every occurrence of a key in one segment's words.
     prefixes: prefixes_of(keys); first: the keys' first words (a shortcut)."""
@@ -99,13 +123,11 @@ class PhraseCounter:
     occurrences are of one-word keys: in plain segments (no acronym spelled
     out) those are counted by compress/zip, without a Python loop."""
 
-    def __init__(self, keys: set):
-        self.keys = keys
-        self.prefixes = prefixes_of(keys)
-        self.first = {k[0] for k in keys if k}
-        self.first_long = {k[0] for k in keys if len(k) > 1}
-        self.single = {k[0] for k in keys if len(k) == 1}
-        self.key_words = {w for k in keys for w in k}
+    def __init__(self, keys: set | KeyTables):
+        tables = keys if isinstance(keys, KeyTables) else key_tables(keys)
+        self.keys, self.prefixes, self.first = tables.keys, tables.prefixes, tables.first
+        self.first_long, self.single = tables.first_long, tables.single
+        self.key_words = tables.key_words
         self.around: Counter = Counter()  # (key, before, after) -> occurrences
         self.spelled: Counter = Counter()  # (key, text) -> occurrences not at a start
         self.single_around: Counter = Counter()  # (word, before, after), plain segments
@@ -266,10 +288,11 @@ def alone_counts(
     return found, alone
 
 
-def standalone_counts(streams, kept: set) -> tuple[Counter, Counter]:
+def standalone_counts(streams, kept: set | KeyTables) -> tuple[Counter, Counter]:
     """Occurrences of each kept phrase in some papers' texts (their words),
     all and standing alone (see standalone_share)."""
-    prefixes, first = prefixes_of(kept), {k[0] for k in kept if k}
+    tables = kept if isinstance(kept, KeyTables) else key_tables(kept)
+    kept, prefixes, first = tables.keys, tables.prefixes, tables.first
     total, alone = Counter(), Counter()
     for stream in streams:
         found, by_itself = alone_counts(stream, kept, prefixes, first)

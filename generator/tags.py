@@ -24,6 +24,7 @@ from .progress import progress_bar
 from .tag_rules import TagRules
 from .tag_stats import (
     CONTAINED_SHARE,
+    KeyTables,
     PhraseCounter,
     PhraseStats,
     alone_share,
@@ -31,10 +32,10 @@ from .tag_stats import (
     is_generic,
     is_lone_word,
     is_truncated,
+    key_tables,
     mentions,
     own_capitalised,
     paper_stats,
-    prefixes_of,
     standalone_counts,
     top,
     topic,
@@ -125,11 +126,11 @@ class _Corpus:
     long_forms: set
     reader: CandidateReader
     cands: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
-    pool: set = field(default_factory=set)
+    pool: KeyTables | None = None
     streams: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     title_words: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     own_case: dict[str, Counter] = field(default_factory=dict)
-    kept: set = field(default_factory=set)
+    kept: KeyTables | None = None
     shown: Callable[[str], list[str]] | None = None
 
 
@@ -153,6 +154,7 @@ def _read_texts(c: _Corpus, start: int, end: int):
     paper only what later steps need (its words, its title's words, the
     case of its own lone candidates), to keep memory low."""
     counter = PhraseCounter(c.pool)
+    pool = c.pool.keys
     streams, titles, own_case = [], [], []
     title_papers: Counter = Counter()
     for s in c.slugs[start:end]:
@@ -160,11 +162,11 @@ def _read_texts(c: _Corpus, start: int, end: int):
         stream = segments(c.texts.get(s, ""), acronyms)
         counter.add(stream)
         streams.append([seg.words for seg in stream])
-        lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in c.pool}
+        lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in pool}
         own_case.append(own_capitalised(stream, lone) if lone else Counter())
         title = c.titles.get(s, "")
         titles.append([seg.words for seg in segments(title, acronyms)])
-        title_papers.update(w for w in set(canonical_words(title)) if (w,) in c.pool)
+        title_papers.update(w for w in set(canonical_words(title)) if (w,) in pool)
     return counter.counts(), streams, titles, own_case, title_papers
 
 
@@ -174,9 +176,8 @@ def _count_kept(c: _Corpus, start: int, end: int) -> tuple[Counter, Counter]:
 
 def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...]]]:
     kept = c.kept
-    kept_prefixes, kept_first = prefixes_of(kept), {k[0] for k in kept if k}
     return [
-        mentions(c.title_words[s], c.streams[s], kept, kept_prefixes, kept_first)
+        mentions(c.title_words[s], c.streams[s], kept.keys, kept.prefixes, kept.first)
         for s in c.slugs[start:end]
     ]
 
@@ -218,9 +219,10 @@ def build_tags(
 
     cands = corpus.cands = dict(zip(slugs, _joined(each_paper(_read_candidates)), strict=True))
     shared = Counter(key for slug in slugs for key in cands[slug])
-    pool = corpus.pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
+    pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
+    corpus.pool = key_tables(pool)  # built once, read by every run
 
-    counter = PhraseCounter(pool)
+    counter = PhraseCounter(corpus.pool)
     title_papers: Counter = Counter()
     streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
     run_start = 0
@@ -247,13 +249,15 @@ def build_tags(
             or is_lone_word(key, stats, title_papers)
         )
 
-    kept = corpus.kept = {key for key in pool if not dropped(key, stats)}
+    kept = {key for key in pool if not dropped(key, stats)}
+    corpus.kept = key_tables(kept)
     total, alone = Counter(), Counter()
     for run_total, run_alone in each_paper(_count_kept):
         total.update(run_total)
         alone.update(run_alone)
     share = alone_share(total, alone)
-    kept = corpus.kept = {k for k in kept if k in keep or share.get(k, 1.0) >= CONTAINED_SHARE}
+    kept = {k for k in kept if k in keep or share.get(k, 1.0) >= CONTAINED_SHARE}
+    corpus.kept = key_tables(kept)
     merge = {
         **compound_merges(Counter({k: shared[k] for k in kept})),
         **{k: k[:-1] for k in kept if k[-1] in GENERIC_HEADS and k[:-1] in kept},
