@@ -14,6 +14,11 @@ generated pages outside the nav, instead of once per page: with Markdown
 gone, Material's templates are most of MkDocs' time, and these blocks are
 the same on every paper page. `theme_overrides/main.html` asks for them
 through `reuse_block`; without the plugin it renders them as usual.
+
+A generated page's block is read again from its file when the page is
+written, and dropped once it is: MkDocs reads every page before it writes
+any, and holding every block in between was most of its memory (about
+0.7 GB at 20,000 papers).
 """
 
 from __future__ import annotations
@@ -36,12 +41,22 @@ def is_generated_html(src_uri: str, markdown: str) -> bool:
 def render_html(page, config, files) -> None:
     """Page.render for a page that is one raw HTML block: what Markdown
     would give, without parsing it (no Markdown headings: no toc, no title
-    from the body; links inside raw HTML are not checked by MkDocs)."""
-    page.content = page.markdown.strip()
+    from the body; links inside raw HTML are not checked by MkDocs). The
+    block itself is set by GeneratedPages.on_page_context, when the page is
+    written."""
+    page.markdown = page.content = ""  # "", not None: MkDocs reads None as unread
     page.toc = get_toc([])
     page._title_from_render = None
     page.present_anchor_ids = set()
     page.links_to_anchors = {}
+
+
+def html_block(page, length: int) -> str:
+    """The page's raw HTML block, read again from its file: the last
+    `length` characters of the source are what followed the front matter
+    (MkDocs' meta.get_data keeps a suffix of the file's text)."""
+    source = page.file.content_string
+    return source[len(source) - length :].strip()
 
 
 def shared_block_key(page, nav) -> tuple | None:
@@ -58,7 +73,8 @@ def shared_block_key(page, nav) -> tuple | None:
 
 class GeneratedPages(BasePlugin):
     def __init__(self):
-        self.generated: set[str] = set()
+        # src_uri -> length of the page's Markdown after its front matter
+        self.generated: dict[str, int] = {}
         self.blocks: dict[tuple, str] = {}
         self.bar = progress_bar(0, "mkdocs", False)
 
@@ -73,11 +89,13 @@ class GeneratedPages(BasePlugin):
         self.bar.update()
         if is_generated_html(page.file.src_uri, markdown):
             page.render = MethodType(render_html, page)
-            self.generated.add(page.file.src_uri)
+            self.generated[page.file.src_uri] = len(markdown)
         return markdown
 
     def on_post_page(self, output, page, config):
         self.bar.update()
+        if page.file.src_uri in self.generated:
+            page.content = ""  # written: let the block go
         return output
 
     def on_post_build(self, config):
@@ -99,6 +117,8 @@ class GeneratedPages(BasePlugin):
         return found
 
     def on_page_context(self, context, page, config, nav):
-        if page.file.src_uri in self.generated:
+        length = self.generated.get(page.file.src_uri)
+        if length is not None:
+            page.content = html_block(page, length)
             context["shared_block_key"] = shared_block_key(page, nav)
         return context
