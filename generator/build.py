@@ -18,7 +18,7 @@ from .freshness import Manifest, input_digest
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
-from .render import GENERATED_DIRS, GENERATED_FILES, render_files, render_pages, write_pages
+from .render import GENERATED_DIRS, GENERATED_FILES, render_files, render_page_bytes, write_pages
 from .search_index import BUNDLE_DIR, SearchIndexError, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
@@ -133,8 +133,10 @@ def generate(
         return report
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
-            pages = render_pages(report.archive, progress)
-            pages.update(render_files(report.archive, site_url))
+            pages = render_page_bytes(report.archive, progress)
+            extra = render_files(report.archive, site_url)
+            pages.update((path, text.encode("utf-8")) for path, text in extra.items())
+            del extra
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ def generated_files(site_src: Path, dirs, files) -> set[str]:
     return found | {f for f in files if (site_src / f).is_file()}
 
 
-def remove_stale(site_src: Path, pages: dict[str, str], dirs, files) -> int:
+def remove_stale(site_src: Path, pages: Mapping[str, object], dirs, files) -> int:
     """Delete what the generated folders and files hold that no page claims."""
     deleted = 0
     for name in files:
@@ -64,10 +64,15 @@ def remove_stale(site_src: Path, pages: dict[str, str], dirs, files) -> int:
 
 
 def write_changed(
-    pages: dict[str, str], site_src: Path, dirs, files, done: Callable[[], Any] | None = None
+    pages: Mapping[str, str | bytes],
+    site_src: Path,
+    dirs,
+    files,
+    done: Callable[[], Any] | None = None,
 ) -> WriteCounts:
-    """Make site_src hold exactly `pages` (relative path -> text) in the
-    generated folders `dirs` and top-level `files`; hand-written files stay.
+    """Make site_src hold exactly `pages` (relative path -> text, or its
+    UTF-8 bytes) in the generated folders `dirs` and top-level `files`;
+    hand-written files stay.
     done() is called as each file is reached (a progress bar)."""
     counts = WriteCounts(deleted=remove_stale(site_src, pages, dirs, files))
     made: set[Path] = set()
@@ -75,7 +80,7 @@ def write_changed(
         if done:
             done()
         path = site_src / rel
-        data = text.encode("utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
         if same_bytes(path, data):
             counts.unchanged += 1
             continue
