@@ -30,6 +30,7 @@ from pathlib import Path
 
 PAPER_GLOB = "papers/**/*.html"
 BUNDLE_DIR = "pagefind"
+SEARCH_PAGES = "pages"  # under start_index's work folder: what Pagefind reads
 # The <html> around an article: Pagefind takes the index language from lang,
 # as it does from the Material page.
 DOCUMENT = (
@@ -151,8 +152,8 @@ def start_index(site_src: Path, work: Path) -> PagefindRun:
     shutil.rmtree(work, ignore_errors=True)
     pages = 0
     for rel, html in paper_documents(site_src):
-        path = work / "pages" / rel
+        path = work / SEARCH_PAGES / rel
         path.parent.mkdir(parents=True)
         path.write_text(html, encoding="utf-8")
         pages += 1
-    return start_pagefind(work / "pages", work / BUNDLE_DIR, pages)
+    return start_pagefind(work / SEARCH_PAGES, work / BUNDLE_DIR, pages)
