@@ -119,7 +119,8 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         default=None,
-        help="processes for keyword extraction (default: all cores)",
+        help="processes to work in: keyword extraction, tags and related papers"
+        " (default: all cores; 1: no other process)",
     )
 
 
@@ -149,7 +150,9 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tags", help="print the top tags and a sample of papers with their tags")
     t.add_argument("--top", type=int, default=100, help="how many tags to list (default: 100)")
     t.add_argument("--sample", type=int, default=10, help="papers to show (default: 10)")
-    t.add_argument("--jobs", type=int, default=None, help="processes for keyword extraction")
+    t.add_argument(
+        "--jobs", type=int, default=None, help="processes to work in (default: all cores)"
+    )
     t.set_defaults(func=cmd_tags)
     return p
 

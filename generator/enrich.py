@@ -41,9 +41,14 @@ def enrich(
     # Related papers need only the texts: on a large archive they are found
     # in another process during the tags stage, whose passes leave a core
     # idle in between. The "related" stage is then what is left of it.
-    with Alongside(related_papers, papers, jobs=job_count(len(papers), None)) as finding:
+    # jobs caps the processes of the tags stage and related papers too; a
+    # small archive stays in this process whatever it says.
+    workers = job_count(len(papers), None)
+    if jobs is not None:
+        workers = max(1, min(jobs, workers))
+    with Alongside(related_papers, papers, jobs=workers) as finding:
         with clock.stage("tags"):
-            tags = assign_tags(papers, texts, candidates, rules, progress)
+            tags = assign_tags(papers, texts, candidates, rules, progress, workers)
         with clock.stage("related"):
             related = finding.result()
     for paper in papers:
@@ -57,6 +62,7 @@ def assign_tags(
     candidates: list[list[list]],
     rules: TagRules | None,
     progress: bool | None = None,
+    jobs: int | None = None,
 ) -> list[Tag]:
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, candidates, strict=True):
@@ -66,7 +72,7 @@ def assign_tags(
         paper_keywords[paper.slug] = with_special_terms(yake_found, paper.title, paper.text)
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
-    result = build_tags(paper_keywords, paper_texts, paper_titles, rules, progress=progress)
+    result = build_tags(paper_keywords, paper_texts, paper_titles, rules, jobs, progress)
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]
         paper.keywords = result.paper_keywords[paper.slug]

@@ -7,7 +7,9 @@ import time
 import psutil
 import pytest
 
+from generator import workers
 from generator.clean import clean_text
+from generator.enrich import enrich
 from generator.merge import merge_entries
 from generator.parse import read_dumps
 from generator.related import related_papers
@@ -48,3 +50,24 @@ def test_a_caller_that_fails_first_leaves_no_process_behind():
         (child,) = set(psutil.Process().children()) - before
         raise KeyError("the tags stage failed")
     assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE
+
+
+@pytest.mark.parametrize("jobs, forks", [(1, False), (2, True)])
+def test_jobs_sets_the_processes_of_every_stage(monkeypatch, jobs, forks):
+    # `build --jobs 1` must fork nothing (keywords, tags, related papers);
+    # with the threshold lowered, the seed archive counts as large enough
+    # to fork for, so --jobs 2 does.
+    papers, _ = merge_entries(read_dumps(SEED_DUMPS))
+    monkeypatch.setattr(workers, "MIN_PAPERS_PER_JOB", 100)
+    real_fork, children = os.fork, []
+
+    def counted_fork():
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    tags, extracted = enrich(papers, jobs=jobs)
+    assert extracted == len(papers) and len(tags) > 50
+    assert bool(children) == forks, children
