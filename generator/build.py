@@ -20,14 +20,7 @@ from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
 from .render import GENERATED_DIRS, GENERATED_FILES, render_files, render_page_bytes, write_pages
-from .search_index import (
-    BUNDLE_DIR,
-    SEARCH_PAGES,
-    IndexReport,
-    PagefindRun,
-    SearchIndexError,
-    start_index,
-)
+from .search_index import BUNDLE_DIR, SearchIndexError, finish_index, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
 
@@ -195,7 +188,7 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
         with clock.stage("mkdocs"):  # Pagefind's input is written and indexed meanwhile
             mkdocs = start_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
             search = start_index(paths.site_src, search_work)
-            indexed = waiting.submit(finish_index, search, search_work / SEARCH_PAGES)
+            indexed = waiting.submit(finish_index, search)  # usually ends first
             finish_mkdocs(mkdocs)
         with clock.stage("search index"):  # what Pagefind needs beyond MkDocs' time
             report = indexed.result()
@@ -213,17 +206,6 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
         shutil.rmtree(search_work, ignore_errors=True)
     with clock.stage("swap in"):
         swap_in(tmp, paths.site)
-
-
-def finish_index(search: PagefindRun, pages: Path) -> IndexReport:
-    """Wait for Pagefind, then delete the pages it read. Run on a thread
-    while MkDocs builds (Pagefind usually ends first): one small file and
-    folder a paper, deleting them took 11 s of the build at 20,000 papers
-    when it waited for MkDocs."""
-    try:
-        return search.finish()
-    finally:
-        shutil.rmtree(pages, ignore_errors=True)
 
 
 def stop(process: subprocess.Popen | None) -> None:

@@ -123,8 +123,7 @@ class PhraseCounter:
     occurrences are of one-word keys: in plain segments (no acronym spelled
     out) those are counted by compress/zip, without a Python loop."""
 
-    def __init__(self, keys: set | KeyTables):
-        tables = keys if isinstance(keys, KeyTables) else key_tables(keys)
+    def __init__(self, tables: KeyTables):
         self.keys, self.prefixes, self.first = tables.keys, tables.prefixes, tables.first
         self.first_long, self.single = tables.first_long, tables.single
         self.key_words = tables.key_words
@@ -224,7 +223,7 @@ class PhraseCounter:
 
 def measure(streams: dict[str, list[Segment]], keys: set) -> PhraseStats:
     """How often each key occurs in the texts, and what stands around it."""
-    counter = PhraseCounter(keys)
+    counter = PhraseCounter(key_tables(keys))
     for slug in sorted(streams):
         counter.add(streams[slug])
     return counter.stats()
@@ -288,10 +287,9 @@ def alone_counts(
     return found, alone
 
 
-def standalone_counts(streams, kept: set | KeyTables) -> tuple[Counter, Counter]:
-    """Occurrences of each kept phrase in some papers' texts (their words),
-    all and standing alone (see standalone_share)."""
-    tables = kept if isinstance(kept, KeyTables) else key_tables(kept)
+def standalone_counts(streams, tables: KeyTables) -> tuple[Counter, Counter]:
+    """Occurrences of each kept phrase (key_tables of them) in some papers'
+    texts (their words), all and standing alone (see standalone_share)."""
     kept, prefixes, first = tables.keys, tables.prefixes, tables.first
     total, alone = Counter(), Counter()
     for stream in streams:
@@ -304,7 +302,7 @@ def standalone_counts(streams, kept: set | KeyTables) -> tuple[Counter, Counter]
 def standalone_share(streams: dict[str, list[Words]], kept: set) -> dict[tuple, float]:
     """For each kept phrase, the share of its occurrences that are not
     inside an occurrence of a longer kept phrase."""
-    return alone_share(*standalone_counts((streams[s] for s in sorted(streams)), kept))
+    return alone_share(*standalone_counts((streams[s] for s in sorted(streams)), key_tables(kept)))
 
 
 def alone_share(total: Counter, alone: Counter) -> dict[tuple, float]:
