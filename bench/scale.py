@@ -16,11 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -53,36 +57,83 @@ plugins: []
 """
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """Resident bytes of a process and all its descendants right now."""
-    total = 0
+def pss(pid: int) -> int:
+    """Proportional set size: resident bytes, with each page shared by n
+    processes counted 1/n in each (forked workers share the build's)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass  # ended, or no smaps_rollup (Linux < 4.14)
+    return 0
+
+
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """Resident bytes (RSS and PSS) of a process and all its descendants right now."""
+    rss = proportional = 0
     for proc in [process, *process.children(recursive=True)]:
         try:
-            total += proc.memory_info().rss
+            rss += proc.memory_info().rss
+            proportional += pss(proc.pid)
         except psutil.Error:
             pass  # ended between listing and reading
-    return total
+    return rss, proportional
 
 
-def timed_run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command and everything it runs,
-    summed over the processes alive at once (MkDocs and Pagefind run side by
-    side), sampled every 50 ms."""
+STAGE_LINE = re.compile(r"^  ([\w -]+): [\d.]+ s$")  # the build's StageClock, verbose
+
+
+@dataclass
+class Run:
+    """A command's wall time and memory, summed over the processes alive at
+    once (MkDocs and Pagefind run side by side; workers are forked)."""
+
+    seconds: float
+    peak_rss_mb: float  # pages shared by forked workers counted in each
+    peak_pss_mb: float  # shared pages counted once: what the machine must hold
+    stage_pss_mb: dict[str, float]  # peak PSS sum while each stage ran
+
+
+def timed_run(cmd: list[str], cwd: Path) -> Run:
+    """Run a command, sampling the memory of its process tree every 50 ms
+    and noting when each build stage ends (its line on stderr)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    ends: list[tuple[float, str]] = []
     with open(cwd / "bench.log" if cwd != ROOT else os.devnull, "a") as log:
         start = time.perf_counter()
-        process = psutil.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=log)
-        peak = 0
+        process = psutil.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.PIPE, text=True)
+
+        def read_stderr() -> None:
+            for line in process.stderr:
+                log.write(line)
+                if found := STAGE_LINE.match(line.rstrip("\n")):
+                    ends.append((time.perf_counter() - start, found[1]))
+
+        reader = threading.Thread(target=read_stderr)
+        reader.start()
+        samples = []
         while process.poll() is None:
-            peak = max(peak, tree_rss(process))
+            samples.append((time.perf_counter() - start, *tree_memory(process)))
             time.sleep(0.05)
         seconds = time.perf_counter() - start
+        reader.join()
     if process.returncode:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(cmd)}")
-    return seconds, peak / 2**20
+    stage_pss: dict[str, float] = {}
+    for at, _rss, proportional in samples:
+        stage = next((name for end, name in ends if at <= end), "after the stages")
+        stage_pss[stage] = max(stage_pss.get(stage, 0), proportional / 2**20)
+    return Run(
+        seconds,
+        max((rss for _, rss, _ in samples), default=0) / 2**20,
+        max((p for _, _, p in samples), default=0) / 2**20,
+        stage_pss,
+    )
 
 
-def build(project: Path, *extra: str) -> tuple[float, float, dict]:
+def build(project: Path, *extra: str) -> tuple[Run, dict]:
     timings = project / "timings.json"
     cmd = [
         sys.executable,
@@ -95,15 +146,16 @@ def build(project: Path, *extra: str) -> tuple[float, float, dict]:
         str(timings),
         *extra,
     ]
-    seconds, rss = timed_run(cmd, ROOT)
+    run = timed_run(cmd, ROOT)
     stages = {}
     for s in json.loads(timings.read_text()):
         prev = stages.get(s["name"], {"seconds": 0})
         stages[s["name"]] = {**s, "seconds": prev["seconds"] + s["seconds"]}
-    return seconds, rss, stages
+        stages[s["name"]]["pss_all_mb"] = run.stage_pss_mb.get(s["name"], 0)
+    return run, stages
 
 
-def bare_mkdocs(project: Path) -> tuple[float, float]:
+def bare_mkdocs(project: Path) -> Run:
     (project / "mkdocs-bare.yml").write_text(BARE_CONFIG)
     out = Path(tempfile.mkdtemp(prefix="bare-site-"))
     try:
@@ -132,29 +184,37 @@ def site_figures(site: Path) -> tuple[float, int, int]:
 
 
 def stage_rows(stages: dict) -> list[str]:
-    rows = []
+    rows = [
+        f"  {'stage':<16}{'wall':>9}{'largest process':>18}{'all processes (PSS)':>22}",
+        f"  {'':<16}{'':>9}{'(peak RSS so far)':>18}{'(peak in the stage)':>22}",
+    ]
     for name, s in stages.items():
         rss = max(s["peak_rss_mb"], s["child_peak_rss_mb"])
-        rows.append(f"  {name:<14}{s['seconds']:>9.1f} s{rss:>10.0f} MB")
+        rows.append(f"  {name:<16}{s['seconds']:>7.1f} s{rss:>15.0f} MB{s['pss_all_mb']:>19.0f} MB")
     return rows
+
+
+def memory_line(run: Run) -> str:
+    return (
+        f"peak memory of all processes at once: {run.peak_pss_mb:,.0f} MB PSS"
+        f" ({run.peak_rss_mb:,.0f} MB summing RSS, which counts the pages forked"
+        " workers share with the build once in each)"
+    )
 
 
 def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> dict:
     project = make_project(work / f"n{n}")
     make_archive(n, project / "dumps")
-    cold_s, cold_rss, stages = build(project)
-    print(
-        f"\n=== {n:,} papers: cold build {cold_s:.1f} s,"
-        f" peak RSS {cold_rss:.0f} MB (all processes at once)"
-    )
-    print(f"  {'stage':<14}{'wall':>11}{'peak RSS':>13}  (largest process so far)")
+    cold, stages = build(project)
+    cold_s, cold_pss = cold.seconds, cold.peak_pss_mb
+    print(f"\n=== {n:,} papers: cold build {cold_s:.1f} s; {memory_line(cold)}")
     print("\n".join(stage_rows(stages)))
     size_mb, page_median, page_max = site_figures(project / "site")
     print(f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B")
     result = {
         "n": n,
         "cold_s": cold_s,
-        "cold_rss": cold_rss,
+        "cold_pss": cold_pss,
         "site_mb": size_mb,
         "page_median": page_median,
         "page_max": page_max,
@@ -162,27 +222,29 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
     if cold_only:
         shutil.rmtree(project, ignore_errors=True)
         return result
-    warm_s, warm_rss, warm = build(project)
+    warm_run, warm = build(project)
+    warm_s, warm_rss = warm_run.seconds, warm_run.peak_pss_mb
     if "tags" in warm:  # the up-to-date digest covers the generator's code
         print(
             "  warning: the warm build reran the generator stages (was the code edited"
             " during the run?): it is not a nothing-changed figure"
         )
-    bare_s, bare_rss = bare_mkdocs(project)
+    bare = bare_mkdocs(project)
+    bare_s, bare_rss = bare.seconds, bare.peak_pss_mb
     gen = sum(warm.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
     print(
         f"  warm build {warm_s:.1f} s (generator stages {gen:.1f} s, mkdocs"
-        f" {warm['mkdocs']['seconds']:.1f} s), peak RSS {warm_rss:.0f} MB"
+        f" {warm['mkdocs']['seconds']:.1f} s), peak PSS {warm_rss:.0f} MB"
     )
     print(
-        f"  bare mkdocs build of the same pages {bare_s:.1f} s, peak RSS {bare_rss:.0f} MB;"
+        f"  bare mkdocs build of the same pages {bare_s:.1f} s, peak PSS {bare_rss:.0f} MB;"
         f" warm / bare = {warm_s / bare_s:.2f}"
     )
     print(f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B")
     result = {
         "n": n,
         "cold_s": cold_s,
-        "cold_rss": cold_rss,
+        "cold_pss": cold_pss,
         "warm_s": warm_s,
         "bare_s": bare_s,
         "ratio": warm_s / bare_s,
@@ -192,7 +254,8 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
     }
     if incremental:
         make_archive(200, project / "dumps", seed=7, first_index=10_000_000, first_dump=90_000)
-        add_s, _, added = build(project, "--no-mkdocs")
+        add_run, added = build(project, "--no-mkdocs")
+        add_s = add_run.seconds
         gen = sum(added.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
         print(
             f"  + a 200-paper dump, warm cache: generator stages {gen:.1f} s"
@@ -226,7 +289,7 @@ def main() -> None:
         if "warm_s" in r:
             warm = f"{r['warm_s']:>7.0f}  {r['bare_s']:>7.0f}  {r['ratio']:>10.2f}"
         print(
-            f"  {r['n']:>6}  {r['cold_s']:>7.0f}  {r['cold_rss']:>12.0f}  {warm}"
+            f"  {r['n']:>6}  {r['cold_s']:>7.0f}  {r['cold_pss']:>12.0f}  {warm}"
             f"  {r['site_mb']:>8.0f}  {r['page_median']:>7,}"
         )
     if args.json:

@@ -30,7 +30,8 @@ def build(project: Path, source: Path, name: str) -> dict:
     (project / ".cache" / "generated.json").unlink(missing_ok=True)  # rerun every stage
     timings = project / f"timings-{name}.json"
     cmd = [sys.executable, "-m", "generator", "--root", str(project), "build", "--no-mkdocs"]
-    seconds, rss = timed_run([*cmd, "--timings", str(timings)], source)
+    run = timed_run([*cmd, "--timings", str(timings)], source)
+    seconds, rss = run.seconds, run.peak_rss_mb
     stages: dict[str, float] = {}
     for s in json.loads(timings.read_text()):
         stages[s["name"]] = stages.get(s["name"], 0) + s["seconds"]
