@@ -92,7 +92,8 @@ VARIANTS: dict[str, tuple[Callable[[str, int], str] | None, dict[str, str]]] = {
 def write_documents(site_src: Path, pages: Path, n: int, variant: str) -> None:
     change, _ = VARIANTS[variant]
     shutil.rmtree(pages, ignore_errors=True)
-    for i, (rel, html) in enumerate(paper_documents(site_src)):
+    sources = sorted((site_src / "papers").glob("*.md"))
+    for i, (rel, html) in enumerate(paper_documents(sources)):
         if i == n:
             break
         if change:

@@ -66,8 +66,12 @@ TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
 QUERY_JS = """
 async ([root, queries]) => {
   const pf = await import(root + "pagefind/pagefind.js");
-  await pf.options({ baseUrl: new URL(root).pathname });
+  const options = { baseUrl: new URL(root).pathname };
+  await pf.options(options);
   await pf.init();
+  // The shards of a large index, merged as the header search merges them.
+  const listing = await (await fetch(root + "pagefind/shards.json")).json();
+  for (const shard of listing.shards) await pf.mergeIndex(root + "pagefind/" + shard, options);
   const out = [];
   for (const q of queries) {
     const search = await pf.search(q);

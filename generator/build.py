@@ -20,7 +20,7 @@ from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
 from .render import GENERATED_DIRS, GENERATED_FILES, render_files, render_page_bytes, write_pages
-from .search_index import BUNDLE_DIR, SearchIndexError, finish_index, start_index
+from .search_index import BUNDLE_DIR, SHARD_PAGES, SearchIndexError, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
 
@@ -173,11 +173,17 @@ def release_memory() -> None:
         pass  # not glibc: nothing to trim
 
 
-def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = None) -> None:
+def build_site(
+    paths: Paths,
+    strict: bool = False,
+    clock: StageClock | None = None,
+    shard_pages: int = SHARD_PAGES,
+) -> None:
     """site_src/ -> site/: MkDocs builds into a temporary folder that is
     swapped in only when every step succeeded, so a failed build leaves
     the previous site/ untouched. Pagefind indexes the paper articles of
-    site_src/ meanwhile, on the other core."""
+    site_src/ meanwhile, on the other core, in shards of at most
+    shard_pages pages."""
     clock = clock or StageClock()
     tmp = paths.site.with_name(paths.site.name + ".new")
     search_work = paths.site.with_name(paths.site.name + ".search")
@@ -187,8 +193,8 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
     try:
         with clock.stage("mkdocs"):  # Pagefind's input is written and indexed meanwhile
             mkdocs = start_mkdocs(paths.root / "mkdocs.yml", tmp, strict)
-            search = start_index(paths.site_src, search_work)
-            indexed = waiting.submit(finish_index, search)  # usually ends first
+            search = start_index(paths.site_src, search_work, shard_pages)
+            indexed = waiting.submit(search.run)  # usually ends first
             finish_mkdocs(mkdocs)
         with clock.stage("search index"):  # what Pagefind needs beyond MkDocs' time
             report = indexed.result()
@@ -201,7 +207,8 @@ def build_site(paths: Paths, strict: bool = False, clock: StageClock | None = No
         raise
     finally:
         stop(mkdocs)
-        stop(search and search.process)
+        if search is not None:
+            search.stop()
         waiting.shutdown()
         shutil.rmtree(search_work, ignore_errors=True)
     with clock.stage("swap in"):

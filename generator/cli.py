@@ -16,6 +16,7 @@ from .build import (
     release_memory,
 )
 from .check import check_dumps, format_check
+from .search_index import SHARD_PAGES
 from .stages import StageClock
 
 
@@ -56,7 +57,7 @@ def cmd_build(args) -> int:
         release_memory()
         log("building the site with MkDocs ...")
         try:
-            build_site(paths, strict=args.strict, clock=clock)
+            build_site(paths, args.strict, clock, args.search_shard_pages)
         except BuildError as exc:
             log(f"error: {exc}")
             return 1
@@ -104,6 +105,13 @@ def cmd_tags(args) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
 def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--skip-bad",
@@ -121,6 +129,15 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="processes to work in: keyword extraction, tags and related papers"
         " (default: all cores; 1: no other process)",
+    )
+    p.add_argument(
+        "--search-shard-pages",
+        type=positive_int,
+        default=SHARD_PAGES,
+        metavar="N",
+        help=f"pages per search index shard (default: {SHARD_PAGES:,}). Pagefind holds"
+        " about 130 KB a page while it indexes one; smaller shards need less memory,"
+        " and each shard adds a few small requests to a visitor's first search",
     )
 
 

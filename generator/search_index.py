@@ -10,8 +10,14 @@ page outside its data-pagefind-body, and that article is the raw HTML block
 of the generated page (site_src/papers/<slug>.md), which MkDocs copies into
 the page as it is. So the build writes each article into a small HTML file
 under the page's own URL and runs Pagefind on those while MkDocs builds, on
-the other core (start_index / finish_index). index_site indexes a built
-site; a test checks that both give the same records.
+the other core (start_index, then ShardedIndex.run on a thread). index_site
+indexes a built site; a test checks that both give the same records.
+
+Pagefind keeps every page's words in memory until it writes the index, so
+a large archive is indexed in shards of at most SHARD_PAGES pages, one
+Pagefind run after another: pagefind/ holds the first, pagefind/shard-N/
+the others, and pagefind/shards.json lists them for search.js, which
+merges them into the first (Pagefind's mergeIndex).
 
 The binary comes from the `pagefind[bin]` wheel, so nothing is downloaded at
 build time.
@@ -19,12 +25,15 @@ build time.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +50,15 @@ DOCUMENT = (
 # 0 the peak is no lower and purging costs more system calls.
 JEMALLOC_SETTINGS = "dirty_decay_ms:1000,muzzy_decay_ms:0"
 
+# Pagefind holds about 130 KB a page until it writes its index
+# (bench/pagefind_memory.py): 6.5 GB at 50,000 papers. Past this many pages
+# the index is built in shards, one Pagefind run at a time, and the browser
+# merges them (Pagefind's mergeIndex). Each shard adds a few small requests
+# to a visitor's first query.
+SHARD_PAGES = 12_500
+# Lists the merged shards' folders, relative to the bundle, for search.js.
+SHARDS_FILE = "shards.json"
+
 
 class SearchIndexError(Exception):
     """Pagefind failed or indexed nothing; the message says why."""
@@ -51,6 +69,7 @@ class IndexReport:
     pages: int
     seconds: float
     bundle: Path
+    shards: int = 1
 
 
 def pagefind_executable() -> Path:
@@ -61,15 +80,6 @@ def pagefind_executable() -> Path:
             "the Pagefind binary is missing: install the project with pip (pagefind[bin])"
         ) from exc
     return Path(get_executable())
-
-
-def index_site(site: Path, glob: str = PAPER_GLOB) -> IndexReport:
-    """Write site/pagefind/ for the paper pages of a built site."""
-    site = Path(site)
-    # Pagefind adds to an existing bundle; stale chunks would be served too.
-    shutil.rmtree(site / BUNDLE_DIR, ignore_errors=True)
-    run = start_pagefind(site, site / BUNDLE_DIR, len(list(site.glob(glob))), glob)
-    return run.finish()
 
 
 @dataclass
@@ -132,10 +142,10 @@ def start_pagefind(site: Path, bundle: Path, pages: int, glob: str = PAPER_GLOB)
     return PagefindRun(process, site, bundle, pages, time.perf_counter())
 
 
-def paper_documents(site_src: Path) -> Iterator[tuple[str, str]]:
+def paper_documents(pages: list[Path]) -> Iterator[tuple[str, str]]:
     """site_src/papers/<slug>.md -> ("papers/<slug>/index.html", the page's
     article in a bare HTML document): what Pagefind reads of the built page."""
-    for page in sorted((site_src / "papers").glob("*.md")):
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         # Front matter is "---\n...\n---\n" (render.front_matter); the rest is
         # the article, copied by MkDocs into the page unchanged.
@@ -145,25 +155,113 @@ def paper_documents(site_src: Path) -> Iterator[tuple[str, str]]:
         yield f"papers/{page.stem}/index.html", DOCUMENT.format(body)
 
 
-def start_index(site_src: Path, work: Path) -> PagefindRun:
-    """Start indexing the paper pages of site_src/ into work/pagefind/, in
-    the background; work/ is a scratch folder the caller removes."""
+def shard_sizes(pages: int, shard_pages: int = SHARD_PAGES) -> list[int]:
+    """Pages per shard: as few shards as keep each within shard_pages, of
+    sizes that differ by one at most."""
+    count = max(1, -(-pages // max(1, shard_pages)))
+    size, extra = divmod(pages, count)
+    return [size + (i < extra) for i in range(count)]
+
+
+def shard_bundle(bundle: Path, number: int) -> Path:
+    """Where shard `number` (0 first) is written: the first is the bundle
+    the browser loads; the others are folders inside it that it merges."""
+    return bundle if number == 0 else bundle / f"shard-{number + 1}"
+
+
+class ShardedIndex:
+    """Pagefind over documents written in shards, one run after another, so
+    that one shard at a time is in Pagefind's memory. run() is called on a
+    thread by the build; stop() ends it early from another thread."""
+
+    def __init__(self, work: Path, shards: list[tuple[Path, int]]):
+        self.work = work
+        self.bundle = work / BUNDLE_DIR
+        self.shards = shards  # (folder of the shard's pages, page count)
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._run: PagefindRun | None = None
+
+    @property
+    def pages(self) -> int:
+        return sum(count for _, count in self.shards)
+
+    def run(self) -> IndexReport:
+        """Index every shard, deleting each shard's pages once Pagefind has
+        read them (one small file and folder a paper: 11 s at 20,000
+        papers); raise SearchIndexError if a run fails or was stopped."""
+        started = time.perf_counter()
+        try:
+            for number, (pages_dir, count) in enumerate(self.shards):
+                with self._lock:
+                    if self._stopped:
+                        raise SearchIndexError("search indexing stopped")
+                    self._run = start_pagefind(pages_dir, shard_bundle(self.bundle, number), count)
+                self._run.finish()
+                shutil.rmtree(pages_dir, ignore_errors=True)
+        finally:
+            for pages_dir, _ in self.shards:
+                shutil.rmtree(pages_dir, ignore_errors=True)
+        merged = [shard_bundle(self.bundle, n) for n in range(1, len(self.shards))]
+        for shard in merged:
+            keep_index_only(shard)
+        listing = {"shards": [f"{shard.name}/" for shard in merged]}
+        (self.bundle / SHARDS_FILE).write_text(json.dumps(listing) + "\n", encoding="utf-8")
+        seconds = time.perf_counter() - started
+        return IndexReport(self.pages, seconds, self.bundle, len(self.shards))
+
+    def stop(self) -> None:
+        """Kill the running Pagefind, start no other."""
+        with self._lock:
+            self._stopped = True
+            if self._run is not None and self._run.process.poll() is None:
+                self._run.process.kill()
+
+
+def keep_index_only(bundle: Path) -> None:
+    """A merged shard is searched by the first bundle's script and
+    WebAssembly (mergeIndex): only its index files are ever fetched."""
+    for path in bundle.iterdir():
+        if path.is_file() and path.name != "pagefind-entry.json" and path.suffix != ".pf_meta":
+            path.unlink()
+
+
+def write_documents(
+    documents: Iterable[tuple[str, str]], work: Path, total: int, shard_pages: int
+) -> ShardedIndex:
+    """Write (relative path, HTML) documents into shard folders of work/,
+    in order, for ShardedIndex; work/ is a scratch folder the caller removes."""
     shutil.rmtree(work, ignore_errors=True)
-    pages = 0
-    for rel, html in paper_documents(site_src):
-        path = work / "pages" / rel
-        path.parent.mkdir(parents=True)
-        path.write_text(html, encoding="utf-8")
-        pages += 1
-    return start_pagefind(work / "pages", work / BUNDLE_DIR, pages)
+    sizes = shard_sizes(total, shard_pages)
+    shards = [(work / f"pages-{n + 1}", size) for n, size in enumerate(sizes)]
+    documents = iter(documents)
+    for pages_dir, size in shards:
+        for rel, html in itertools.islice(documents, size):
+            path = pages_dir / rel
+            path.parent.mkdir(parents=True)
+            path.write_text(html, encoding="utf-8")
+    return ShardedIndex(work, shards)
 
 
-def finish_index(run: PagefindRun) -> IndexReport:
-    """run.finish() for a run of start_index, then delete the pages it read
-    (one small file and folder a paper). The build calls it on a thread
-    while MkDocs builds, so that the deletion (11 s at 20,000 papers) is
-    not waited for after MkDocs."""
+def start_index(site_src: Path, work: Path, shard_pages: int = SHARD_PAGES) -> ShardedIndex:
+    """Pagefind's input for the paper pages of site_src/, written into
+    work/, for ShardedIndex.run to index into work/pagefind/."""
+    pages = sorted((site_src / "papers").glob("*.md"))
+    return write_documents(paper_documents(pages), work, len(pages), shard_pages)
+
+
+def index_site(site: Path, shard_pages: int = SHARD_PAGES) -> IndexReport:
+    """Write site/pagefind/ for the paper pages of a built site."""
+    site = Path(site)
+    # Pagefind adds to an existing bundle; stale chunks would be served too.
+    shutil.rmtree(site / BUNDLE_DIR, ignore_errors=True)
+    pages = sorted(site.glob(PAPER_GLOB))
+    documents = ((p.relative_to(site).as_posix(), p.read_text(encoding="utf-8")) for p in pages)
+    work = site.with_name(site.name + ".search")
     try:
-        return run.finish()
+        report = write_documents(documents, work, len(pages), shard_pages).run()
+        report.bundle.rename(site / BUNDLE_DIR)
+        report.bundle = site / BUNDLE_DIR
+        return report
     finally:
-        shutil.rmtree(run.site, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,4 +35,19 @@ def seed_site(tmp_path_factory) -> Path:
     result = run_generator(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     (root / "build.log").write_text(result.stderr)  # for tests of what the build printed
+    return root
+
+
+# Small enough that the seeds' 700-odd papers make several search shards.
+SEED_SHARD_PAGES = 200
+
+
+@pytest.fixture(scope="session")
+def sharded_seed_site(seed_site, tmp_path_factory) -> Path:
+    """The seed site built again with its search index in shards of
+    SEED_SHARD_PAGES pages, as a 50,000-paper archive is by default."""
+    root = tmp_path_factory.mktemp("sharded") / "project"
+    shutil.copytree(seed_site, root, ignore=shutil.ignore_patterns("site"))
+    result = run_generator(root, "build", "--search-shard-pages", str(SEED_SHARD_PAGES))
+    assert result.returncode == 0, result.stderr
     return root

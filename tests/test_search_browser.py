@@ -3,6 +3,7 @@ the seed site, served under a sub-path as on GitHub Pages."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -206,5 +207,66 @@ def test_hostile_titles_and_abstracts_stay_text_in_results(browser, hostile_site
         page.wait_for_timeout(300)
         report = page.evaluate(DOM_REPORT)
         assert report == {"handlers": [], "links": [], "scripts": 0, "frames": 0}
+        page.watch.assert_quiet()
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def sharded_url(sharded_seed_site):
+    with serving(sharded_seed_site / "site", prefix="archive") as url:
+        yield url
+
+
+def results_for(page, url: str, query: str) -> tuple[int, list[str]]:
+    """Result count and titles shown for a query."""
+    page.goto(url)
+    page.keyboard.press("/")
+    search(page, query)
+    return count(page), page.locator(".pa-search__title").all_inner_texts()
+
+
+def tagged(page, url: str, tag: str) -> int:
+    """How many papers the search finds with a tag filter and no query."""
+    page.goto(url)
+    page.keyboard.press("/")
+    page.locator(".pa-search__facet").focus()  # loads the list of tags and dumps
+    page.wait_for_function("document.querySelectorAll('#pa-search-facets option').length > 0")
+    page.locator(".pa-search__facet").fill(f"tag: {tag}")
+    page.wait_for_selector(".pa-search__result")
+    return count(page)
+
+
+def test_a_sharded_index_finds_the_papers_of_every_shard(
+    browser, site_url, sharded_url, sharded_seed_site
+):
+    """A large archive's index is built in shards that search.js merges: a
+    title finds its paper whichever shard holds it, and result counts, with
+    and without a filter, are those of one index. (The order below the first
+    result may differ: each shard weighs words by its own statistics.)"""
+    from tests.test_search_index import fragments
+
+    desktop = {"viewport": {"width": 1280, "height": 800}}
+    one, sharded = (
+        open_page(browser, site_url, **desktop),
+        open_page(browser, sharded_url, **desktop),
+    )
+    bundle = sharded_seed_site / "site" / "pagefind"
+    shards = json.loads((bundle / "shards.json").read_text())["shards"]
+    assert len(shards) >= 2  # after the first
+    for folder in ["", *shards]:  # a paper from each shard, found by its title
+        record = fragments(bundle.parent, f"pagefind/{folder}")[0]
+        title = record["meta"]["title"]
+        query = " ".join(re.findall(r"[A-Za-z]{4,}", title)[:6])
+        found, titles = results_for(sharded, sharded_url, query)
+        assert titles[0] == title, f"{query!r} in shard {folder or 'pagefind/'}"
+        assert found == results_for(one, site_url, query)[0]
+    records = fragments(bundle.parent)
+    for folder in shards:
+        records += fragments(bundle.parent, f"pagefind/{folder}")
+    last = fragments(bundle.parent, f"pagefind/{shards[-1]}")
+    tag = next(r["filters"]["tag"][0] for r in last if r["filters"].get("tag"))
+    papers = sum(tag in r["filters"].get("tag", []) for r in records)
+    assert 2 <= tagged(sharded, sharded_url, tag) == papers == tagged(one, site_url, tag)
+    for page in (one, sharded):
         page.watch.assert_quiet()
         page.context.close()

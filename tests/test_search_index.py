@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildError, Paths, build_site
-from generator.search_index import SearchIndexError, index_site
+from generator.search_index import SearchIndexError, index_site, shard_sizes
+from tests.conftest import SEED_SHARD_PAGES
 
 
-def fragments(site: Path) -> list[dict]:
+def fragments(site: Path, bundle: str = "pagefind") -> list[dict]:
     """Pagefind's per-page records (gzip, behind a 12-byte signature)."""
     records = []
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((site / bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         records.append(json.loads(data[len(b"pagefind_dcd") :]))
@@ -111,3 +112,39 @@ def test_a_failed_index_leaves_the_site_as_it_was(seed_site, tmp_path):
         build_site(Paths.at(root))
     assert sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*")) == before
     assert not (root / "site.new").exists() and not (root / "site.search").exists()
+
+
+def test_shards_are_as_few_and_as_even_as_the_limit_allows():
+    assert shard_sizes(0, 100) == [0]
+    assert shard_sizes(100, 100) == [100]
+    assert shard_sizes(101, 100) == [51, 50]
+    assert shard_sizes(50_000, 12_500) == [12_500] * 4
+    sizes = shard_sizes(20_001, 10_000)
+    assert len(sizes) == 3 and sum(sizes) == 20_001 and max(sizes) - min(sizes) <= 1
+
+
+def test_a_sharded_index_holds_the_same_records_as_one_index(seed_site, sharded_seed_site):
+    """Past --search-shard-pages, each shard is its own Pagefind run (less
+    memory); together they hold exactly the records of one index."""
+    site = sharded_seed_site / "site"
+    listing = json.loads((site / "pagefind" / "shards.json").read_text())
+    papers = len(list(site.glob("papers/*/index.html")))
+    expected = len(shard_sizes(papers, SEED_SHARD_PAGES))
+    assert expected >= 3
+    assert listing == {"shards": [f"shard-{n}/" for n in range(2, expected + 1)]}
+    records = fragments(site)
+    assert 0 < len(records) <= SEED_SHARD_PAGES
+    for shard in listing["shards"]:
+        bundle = site / "pagefind" / shard
+        # Searched by the first bundle's script and WebAssembly: index files only.
+        files = [p.name for p in bundle.iterdir() if p.is_file()]
+        assert [f for f in files if not f.endswith(".pf_meta")] == ["pagefind-entry.json"]
+        shard_records = fragments(site, f"pagefind/{shard}")
+        assert 0 < len(shard_records) <= SEED_SHARD_PAGES
+        records += shard_records
+    by_url = {r["url"]: r for r in records}
+    assert len(by_url) == len(records)  # no page in two shards
+    assert by_url == {r["url"]: r for r in fragments(seed_site / "site")}
+    assert json.loads((seed_site / "site" / "pagefind" / "shards.json").read_text()) == {
+        "shards": []
+    }

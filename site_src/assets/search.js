@@ -46,16 +46,35 @@
   var pagefind = null;
   function loadPagefind() {
     if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf
-          .options({ baseUrl: root.pathname, excerptLength: 30 })
-          .then(function () {
-            return pf.init();
-          })
-          .then(function () {
-            return pf;
-          });
+      // A large archive's index is built in shards (shards.json lists the
+      // folders after the first): each is merged into the first, whose
+      // script and WebAssembly search them all.
+      var options = { baseUrl: root.pathname, excerptLength: 30 };
+      var listing = fetch(new URL("pagefind/shards.json", root).href).then(function (r) {
+        if (!r.ok) throw new Error("pagefind/shards.json: HTTP " + r.status);
+        return r.json();
       });
+      pagefind = Promise.all([import(new URL("pagefind/pagefind.js", root).href), listing]).then(
+        function (loaded) {
+          var pf = loaded[0];
+          var shards = loaded[1].shards || [];
+          return pf
+            .options(options)
+            .then(function () {
+              return pf.init();
+            })
+            .then(function () {
+              return Promise.all(
+                shards.map(function (shard) {
+                  return pf.mergeIndex(new URL("pagefind/" + shard, root).href, options);
+                })
+              );
+            })
+            .then(function () {
+              return pf;
+            });
+        }
+      );
       pagefind.catch(function () {
         pagefind = null; // let a later attempt retry
       });
