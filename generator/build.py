@@ -120,15 +120,11 @@ def generate(
         rules = load_rules(paths.root / "tags.yml")
     except TagRulesError as exc:
         raise BuildError(str(exc)) from exc
-    with stage("keyword cache"):  # load (saved below)
+    with stage("keyword cache"):  # load (enrich saves it)
         cache = KeywordCache(paths.cache / "keywords.json")
     tags, report.extracted = enrich(
         papers, cache, jobs=jobs, progress=progress, clock=report.clock, rules=rules
     )
-    with stage("keyword cache"):
-        cache.save()
-    # Its YAKE candidates (60 a paper) are not needed past the tags stage:
-    # freed, their memory serves the rendered pages.
     del cache
     # A dump left with no entries (refused whole under --skip-bad) gets no page.
     listed = [d for d in report.dumps if d.entries]

@@ -28,7 +28,8 @@ def enrich(
     rules: TagRules | None = None,
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords, tags and related papers in place; returns the tags and
-    how many papers needed fresh keyword extraction."""
+    how many papers needed fresh keyword extraction. The keyword cache is
+    saved once keywords are extracted, then emptied (KeywordCache.release)."""
     clock = clock or StageClock()
     with clock.stage("clean"):
         for paper in papers:
@@ -36,19 +37,30 @@ def enrich(
             paper.links = extract_links(paper.text)
         texts = [keyword_text(p.title, p.text) for p in papers]
     settings = settings or KeywordSettings()
-    with clock.stage("keywords"):
-        candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
     # Related papers need only the texts: on a large archive they are found
-    # in another process during the tags stage, whose passes leave a core
-    # idle in between. The "related" stage is then what is left of it.
-    # jobs caps the processes of the tags stage and related papers too; a
-    # small archive stays in this process whatever it says.
+    # in another process from here on. On a cold build they are done while
+    # YAKE still runs, and that process has ended, with its memory, before
+    # the tags stage forks its own; on a warm one they fill the core the
+    # tags stage leaves idle between its passes. The "related" stage is
+    # what is left to wait for. jobs caps the processes of the tags stage
+    # and related papers too; a small archive stays in this process.
     workers = job_count(len(papers), None)
     if jobs is not None:
         workers = max(1, min(jobs, workers))
     with Alongside(related_papers, papers, jobs=workers) as finding:
+        with clock.stage("keywords"):
+            candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
+        if cache is not None:
+            with clock.stage("keyword cache"):
+                cache.save()
+                cache.release()
+        # Only the keywords go on. YAKE's candidates with their scores, 60 a
+        # paper, are let go with the cache before the tags stage forks its
+        # workers: at 50,000 papers they weigh hundreds of MB in each process.
+        found = [[keyword for keyword, _score in c] for c in candidates]
+        del candidates
         with clock.stage("tags"):
-            tags = assign_tags(papers, texts, candidates, rules, progress, workers)
+            tags = assign_tags(papers, texts, found, rules, progress, workers)
         with clock.stage("related"):
             related = finding.result()
     for paper in papers:
@@ -59,17 +71,16 @@ def enrich(
 def assign_tags(
     papers: list[Paper],
     texts: list[str],
-    candidates: list[list[list]],
+    keywords: list[list[str]],
     rules: TagRules | None,
     progress: bool | None = None,
     jobs: int | None = None,
 ) -> list[Tag]:
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
-    for paper, text, found in zip(papers, texts, candidates, strict=True):
+    for paper, text, found in zip(papers, texts, keywords, strict=True):
         # YAKE's candidates, best first, with the terms YAKE cannot see
         # (GPT-4, 3D, mixture-of-experts).
-        yake_found = [kw for kw, _score in found]
-        paper_keywords[paper.slug] = with_special_terms(yake_found, paper.title, paper.text)
+        paper_keywords[paper.slug] = with_special_terms(found, paper.title, paper.text)
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
     result = build_tags(paper_keywords, paper_texts, paper_titles, rules, jobs, progress)

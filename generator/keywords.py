@@ -163,6 +163,11 @@ class KeywordCache:
         tmp.replace(self.path)
         self.dirty = False
 
+    def release(self) -> None:
+        """Let go of the entries once saved, so that their memory serves the
+        stages after keyword extraction."""
+        self.entries, self.used = {}, set()
+
 
 _extractor = None
 

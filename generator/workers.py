@@ -9,14 +9,15 @@ The caller gets those in run order, so the result is the one a single
 process gives.
 
 Alongside: one function computed in a forked process while the parent goes
-on (related papers while the tags stage runs, which leaves a core idle
-between its passes).
+on (related papers while keywords are extracted and the tags stage runs).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import tempfile
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -74,22 +75,25 @@ def map_runs(
         _task = None
 
 
-def _send_result(send, fn: Callable, args: tuple) -> None:
+def _save_result(path: str, fn: Callable, args: tuple) -> None:
+    """In the child: fn(*args), or its error, pickled into path. A file, not
+    a pipe: the child ends as soon as it is done and gives its memory back,
+    instead of blocking on a full pipe until the parent reads."""
     try:
-        send.send((True, fn(*args)))
+        outcome = (True, fn(*args))
     except BaseException as exc:  # the parent re-raises it
         detail = "".join(traceback.format_exception(exc))
-        send.send((False, RuntimeError(f"{getattr(fn, '__name__', fn)} failed:\n{detail}")))
-    finally:
-        send.close()
+        outcome = (False, RuntimeError(f"{getattr(fn, '__name__', fn)} failed:\n{detail}"))
+    with open(path, "wb") as out:
+        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Alongside:
     """fn(*args) computed in a forked process while this one goes on, or
     here and now when jobs is 1 (a small archive, or no fork); result()
-    gives what fn returned, or raises its error. A plain process and a pipe:
-    no thread is started in this process, so later forks stay safe. As a
-    context manager, it stops the process if the caller fails before
+    gives what fn returned, or raises its error. A plain process and a
+    file: no thread is started in this process, so later forks stay safe.
+    As a context manager, it stops the process if the caller fails before
     asking for the result."""
 
     def __init__(self, fn: Callable, *args: Any, jobs: int = 2):
@@ -98,11 +102,12 @@ class Alongside:
         if jobs <= 1:
             self._value = fn(*args)
             return
+        handle, self._path = tempfile.mkstemp(prefix="alongside-", suffix=".pickle")
+        os.close(handle)
         context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(send, fn, args), daemon=True)
+        self._process = context.Process(target=_save_result, args=(self._path, fn, args))
+        self._process.daemon = True
         self._process.start()
-        send.close()  # the child holds the sending end; EOF if it dies
 
     def __enter__(self) -> Alongside:
         return self
@@ -111,24 +116,23 @@ class Alongside:
         if self._process is not None:
             self._process.terminate()
             self._process.join()
-            self._receive.close()
             self._process = None
+            os.unlink(self._path)
 
     def result(self) -> Any:
         if self._process is None:
             return self._value
+        self._process.join()
+        code, self._process = self._process.exitcode, None
         try:
-            ok, value = self._receive.recv()
+            with open(self._path, "rb") as saved:
+                ok, value = pickle.load(saved)
         except EOFError:
-            self._process.join()
             raise RuntimeError(
-                f"{self._name} ended without a result (exit code {self._process.exitcode};"
-                " out of memory?)"
+                f"{self._name} ended without a result (exit code {code}; out of memory?)"
             ) from None
         finally:
-            self._receive.close()
-        self._process.join()
-        self._process = None
+            os.unlink(self._path)
         self._value = value
         if not ok:
             raise value

@@ -44,6 +44,20 @@ def test_a_process_that_dies_is_reported_not_waited_for():
         Alongside(os._exit, 3, jobs=2).result()
 
 
+def test_a_process_ends_when_done_not_when_its_result_is_read():
+    """Related papers finish long before the tags stage asks for them: the
+    process must end then, giving its memory back, even with a result far
+    larger than a pipe holds."""
+    before = set(psutil.Process().children())
+    finding = Alongside(bytes, 10_000_000, jobs=2)
+    (child,) = set(psutil.Process().children()) - before
+    deadline = time.monotonic() + 60
+    while child.is_running() and child.status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "still running a minute after its work"
+        time.sleep(0.05)
+    assert finding.result() == bytes(10_000_000)
+
+
 def test_a_caller_that_fails_first_leaves_no_process_behind():
     before = set(psutil.Process().children())
     with pytest.raises(KeyError), Alongside(time.sleep, 60, jobs=2):
