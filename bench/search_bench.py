@@ -22,7 +22,8 @@
    by the real paper template (titles and abstracts recombined from the
    seeds by bench/synth.py, keywords cut from the abstract, tags from a
    synthetic vocabulary) inside the real page shell of a seed paper page,
-   indexed by Pagefind directly: MkDocs is skipped to keep the run short.
+   indexed by Pagefind directly, in shards as the build makes them (index_site):
+   MkDocs is skipped to keep the run short.
 """
 
 from __future__ import annotations

@@ -50,7 +50,10 @@
       // folders after the first): each is merged into the first, whose
       // script and WebAssembly search them all.
       var options = { baseUrl: root.pathname, excerptLength: 30 };
-      var listing = fetch(new URL("pagefind/shards.json", root).href).then(function (r) {
+      // Revalidated, not taken from the cache: after a redeploy the shards
+      // may differ (Pagefind fetches its own entry file afresh too).
+      var shardsUrl = new URL("pagefind/shards.json", root).href;
+      var listing = fetch(shardsUrl, { cache: "no-cache" }).then(function (r) {
         if (!r.ok) throw new Error("pagefind/shards.json: HTTP " + r.status);
         return r.json();
       });
