@@ -4,7 +4,9 @@
     .venv/bin/python bench/scale.py --sizes 1000 5000    # a quicker run
     .venv/bin/python bench/scale.py --sizes 1000 5000 20000 --cold-only 50000
 
-For each N it prints, per stage, wall time and peak RSS of a cold build
+For each N it prints, per stage, wall time, the largest process's peak RSS
+and the peak memory of all processes at once (PSS: a page that forked
+workers share with the build counts once, not once in each) of a cold build
 (empty keyword cache), then the warm rebuild, a bare `mkdocs build` of the
 same generated pages (Material, papers out of the nav, nothing else) and
 their ratio, the site size and the bytes of a paper page. At 20,000 it also
