@@ -84,6 +84,9 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, proportional
 
 
+# Reading PSS makes the kernel walk a process's page tables: every 50 ms it
+# took 40% of a core from the build measured. Memory peaks last seconds.
+SAMPLE_S = 0.5
 STAGE_LINE = re.compile(r"^  ([\w -]+): [\d.]+ s$")  # the build's StageClock, verbose
 
 
@@ -99,7 +102,7 @@ class Run:
 
 
 def timed_run(cmd: list[str], cwd: Path) -> Run:
-    """Run a command, sampling the memory of its process tree every 50 ms
+    """Run a command, sampling the memory of its process tree every SAMPLE_S
     and noting when each build stage ends (its line on stderr)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     ends: list[tuple[float, str]] = []
@@ -118,7 +121,7 @@ def timed_run(cmd: list[str], cwd: Path) -> Run:
         samples = []
         while process.poll() is None:
             samples.append((time.perf_counter() - start, *tree_memory(process)))
-            time.sleep(0.05)
+            time.sleep(SAMPLE_S)
         seconds = time.perf_counter() - start
         reader.join()
     if process.returncode:
