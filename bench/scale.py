@@ -288,7 +288,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; started {time.strftime('%H:%M:%S')}")
     results = [run_size(n, args.work, incremental=(n == 20000)) for n in args.sizes]
     results += [run_size(n, args.work, False, cold_only=True) for n in args.cold_only]
-    print("\n  papers   cold s   cold RSS MB   warm s   bare s   warm/bare   site MB   page B")
+    print("\n  papers   cold s   cold PSS MB   warm s   bare s   warm/bare   site MB   page B")
     for r in results:
         warm = "      -        -           -"  # cold-only sizes
         if "warm_s" in r:

@@ -53,6 +53,7 @@ from generator.models import Dump, Paper, Tag  # noqa: E402
 from generator.parse import read_dumps  # noqa: E402
 from generator.render import make_env  # noqa: E402
 from generator.search_index import index_site  # noqa: E402
+from generator.snippets import Snippets  # noqa: E402
 from tests.browser import chromium, require_chromium, serving  # noqa: E402
 from tests.project import make_project  # noqa: E402
 
@@ -251,8 +252,10 @@ def synthetic_site(seed_site: Path, out: Path, n: int) -> list[SimpleNamespace]:
         for d in range(n_dumps)
     }
     dump_names = sorted(dumps)
-    ctx = SimpleNamespace(tags=tags, dumps=dumps)
-    template = make_env().get_template("paper.md.j2")
+    env = make_env()
+    ctx = SimpleNamespace(tags=tags, dumps=dumps, papers={})
+    ctx.snippets = Snippets(env, ctx)  # as render.build_context sets it
+    template = env.get_template("paper.md.j2")
     made = []
     for i in range(n):
         prng = random.Random(i)
