@@ -52,7 +52,7 @@ from generator.merge import base_slug, merge_entries  # noqa: E402
 from generator.models import Dump, Paper, Tag  # noqa: E402
 from generator.parse import read_dumps  # noqa: E402
 from generator.render import make_env  # noqa: E402
-from generator.search_index import index_site  # noqa: E402
+from generator.search_index import SHARD_PAGES, index_site  # noqa: E402
 from generator.snippets import Snippets  # noqa: E402
 from tests.browser import chromium, require_chromium, serving  # noqa: E402
 from tests.project import make_project  # noqa: E402
@@ -308,6 +308,13 @@ def main() -> None:
     parser.add_argument(
         "--first-queries", type=int, default=5, help="cold first queries measured per archive"
     )
+    parser.add_argument(
+        "--search-shard-pages",
+        type=int,
+        default=SHARD_PAGES,
+        help=f"pages per index shard of the synthetic archive, as the build's option"
+        f" (default {SHARD_PAGES:,}; as many as --synthetic: one index)",
+    )
     args = parser.parse_args()
     require_chromium()
     work = Path(tempfile.mkdtemp(prefix="search-bench-"))
@@ -330,7 +337,7 @@ def main() -> None:
             start = time.perf_counter()
             synth_papers = synthetic_site(site, synth_dir, args.synthetic)
             made = time.perf_counter() - start
-            synth_report = index_site(synth_dir)
+            synth_report = index_site(synth_dir, args.search_shard_pages)
             after = child_peak_mb()
             memory = (
                 f"peak RSS {after:,.0f} MB" if after > before else f"peak RSS <= {before:,.0f} MB"
@@ -355,7 +362,7 @@ def main() -> None:
             )
             print(f"  pages written in {made:.1f} s")
             print(
-                f"  Pagefind indexing: {synth_report.pages:,} pages in {synth_report.seconds:.1f} s, {memory}; {bundle_figures(synth_dir)}"
+                f"  Pagefind indexing: {synth_report.pages:,} pages ({synth_report.shards} shards) in {synth_report.seconds:.1f} s, {memory}; {bundle_figures(synth_dir)}"
             )
             # Queries by the same rule, the codename every synthetic title
             # starts with left out (it alone would find the paper).

@@ -137,7 +137,7 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"pages per search index shard (default: {SHARD_PAGES:,}). Pagefind holds"
         " about 130 KB a page while it indexes one; smaller shards need less memory,"
-        " and each shard adds a few small requests to a visitor's first search",
+        " and a visitor's first search loads each shard's index chunks for its words",
     )
 
 
