@@ -133,10 +133,8 @@ def generate(
         return report
     with stage("render"):
         try:  # every page in memory first: a failure here writes nothing
-            pages = render_page_bytes(report.archive, progress)
-            extra = render_files(report.archive, site_url)
-            pages.update((path, text.encode("utf-8")) for path, text in extra.items())
-            del extra
+            pages: dict[str, str | bytes] = render_page_bytes(report.archive, progress)
+            pages.update(render_files(report.archive, site_url))  # a few, as text
         except Exception as exc:
             raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
     with stage("write"):

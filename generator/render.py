@@ -177,7 +177,7 @@ def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
 
 
 def write_pages(
-    pages: dict[str, str] | dict[str, bytes], site_src: Path, progress: bool | None = None
+    pages: dict[str, str | bytes], site_src: Path, progress: bool | None = None
 ) -> WriteCounts:
     """Make the generated pages under site_src exactly `pages` (text, or
     its UTF-8 bytes), writing only files that changed; hand-written files stay."""

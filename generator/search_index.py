@@ -176,8 +176,7 @@ class ShardedIndex:
     thread by the build; stop() ends it early from another thread."""
 
     def __init__(self, work: Path, shards: list[tuple[Path, int]]):
-        self.work = work
-        self.bundle = work / BUNDLE_DIR
+        self.bundle = work / BUNDLE_DIR  # work/ is the caller's, who removes it
         self.shards = shards  # (folder of the shard's pages, page count)
         self._lock = threading.Lock()
         self._stopped = False
@@ -190,19 +189,16 @@ class ShardedIndex:
     def run(self) -> IndexReport:
         """Index every shard, deleting each shard's pages once Pagefind has
         read them (one small file and folder a paper: 11 s at 20,000
-        papers); raise SearchIndexError if a run fails or was stopped."""
+        papers); raise SearchIndexError if a run fails or was stopped. What
+        a failure leaves in work/ goes with it."""
         started = time.perf_counter()
-        try:
-            for number, (pages_dir, count) in enumerate(self.shards):
-                with self._lock:
-                    if self._stopped:
-                        raise SearchIndexError("search indexing stopped")
-                    self._run = start_pagefind(pages_dir, shard_bundle(self.bundle, number), count)
-                self._run.finish()
-                shutil.rmtree(pages_dir, ignore_errors=True)
-        finally:
-            for pages_dir, _ in self.shards:
-                shutil.rmtree(pages_dir, ignore_errors=True)
+        for number, (pages_dir, count) in enumerate(self.shards):
+            with self._lock:
+                if self._stopped:
+                    raise SearchIndexError("search indexing stopped")
+                self._run = start_pagefind(pages_dir, shard_bundle(self.bundle, number), count)
+            self._run.finish()
+            shutil.rmtree(pages_dir, ignore_errors=True)
         merged = [shard_bundle(self.bundle, n) for n in range(1, len(self.shards))]
         for shard in merged:
             keep_index_only(shard)

@@ -105,8 +105,9 @@ class Alongside:
         handle, self._path = tempfile.mkstemp(prefix="alongside-", suffix=".pickle")
         os.close(handle)
         context = multiprocessing.get_context("fork")
-        self._process = context.Process(target=_save_result, args=(self._path, fn, args))
-        self._process.daemon = True
+        self._process = context.Process(
+            target=_save_result, args=(self._path, fn, args), daemon=True
+        )
         self._process.start()
 
     def __enter__(self) -> Alongside:

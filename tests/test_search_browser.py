@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser import PHONE, PageWatch, serving
 from tests.test_hostile_browser import DOM_REPORT, TITLE_ENTITIES, TITLE_TAGS, hostile_site  # noqa: F401
+from tests.test_search_index import fragments
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -243,8 +244,6 @@ def test_a_sharded_index_finds_the_papers_of_every_shard(
     title finds its paper whichever shard holds it, and result counts, with
     and without a filter, are those of one index. (The order below the first
     result may differ: each shard weighs words by its own statistics.)"""
-    from tests.test_search_index import fragments
-
     desktop = {"viewport": {"width": 1280, "height": 800}}
     one, sharded = (
         open_page(browser, site_url, **desktop),
