@@ -19,7 +19,8 @@ from .freshness import Manifest, input_digest
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
-from .render import GENERATED_DIRS, GENERATED_FILES, render_files, render_page_bytes, write_pages
+from .render import GENERATED_DIRS, GENERATED_FILES, page_units, render_files
+from .render_runs import RenderError, move_in, render_staged
 from .search_index import BUNDLE_DIR, SHARD_PAGES, SearchIndexError, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
@@ -131,16 +132,18 @@ def generate(
     report.archive = Archive(dumps=listed, papers=papers, tags=tags)
     if not write:
         return report
-    with stage("render"):
-        try:  # every page in memory first: a failure here writes nothing
-            pages: dict[str, str | bytes] = render_page_bytes(report.archive, progress)
-            pages.update(render_files(report.archive, site_url))  # a few, as text
-        except Exception as exc:
-            raise BuildError(f"rendering pages failed: {exc!r}", report) from exc
+    staging = paths.cache / "pages.new"  # beside the keyword cache: one file system
+    with stage("render"):  # changed pages into staging; nothing in site_src/ yet
+        units = [lambda: render_files(report.archive, site_url), *page_units(report.archive)]
+        try:
+            staged = render_staged(units, paths.site_src, staging, jobs, progress)
+        except RenderError as exc:
+            raise BuildError(str(exc), report) from exc
+        del units
     with stage("write"):
-        paths.manifest.unlink(missing_ok=True)  # until the pages are all written
-        write_pages(pages, paths.site_src, progress)
-        files = freshness.file_states(paths.site_src, sorted(pages))
+        paths.manifest.unlink(missing_ok=True)  # until the pages are all moved in
+        move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
+        files = freshness.file_states(paths.site_src, staged.paths)
         freshness.save(paths.manifest, Manifest(inputs, files, accounting_lines(report)))
     return report
 

@@ -127,7 +127,8 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         default=None,
-        help="processes to work in: keyword extraction, tags and related papers"
+        help="processes to work in: keyword extraction, tags, related papers and"
+        " rendering"
         " (default: all cores; 1: no other process)",
     )
     p.add_argument(

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -23,9 +22,7 @@ from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_
 from .feeds import tag_feed_path
 from .merge import paper_key
 from .models import Archive, Dump, Paper
-from .progress import progress_bar
 from .snippets import Snippets
-from .writer import WriteCounts, write_changed
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
 GENERATED_FILES = ("index.md", *FEATURE_FILES)
@@ -105,81 +102,56 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     return result
 
 
-def render_pages(archive: Archive, progress: bool | None = None) -> dict[str, str]:
-    """Relative path under site_src -> page text, for every generated page.
-    progress: a bar over the paper and tag pages (default: on a terminal)."""
-    return dict(iter_pages(archive, progress))
+Unit = Callable[[], dict[str, str]]  # renders a few pages: relative path -> text
 
 
-def render_page_bytes(archive: Archive, progress: bool | None = None) -> dict[str, bytes]:
-    """render_pages, each page UTF-8 encoded as soon as it is rendered: a
-    third of the pages hold a non-ASCII character, which makes Python keep
-    the whole str at 2 or 4 bytes a character (660 MB of str against 373 MB
-    of UTF-8 at 20,000 papers)."""
-    return {path: text.encode("utf-8") for path, text in iter_pages(archive, progress)}
+def render_pages(archive: Archive) -> dict[str, str]:
+    """Relative path under site_src -> page text, for every generated page."""
+    pages: dict[str, str] = {}
+    for unit in page_units(archive):
+        pages.update(unit())
+    return pages
 
 
-def iter_pages(archive: Archive, progress: bool | None = None) -> Iterator[tuple[str, str]]:
-    """(relative path under site_src, page text) for every generated page."""
+def page_units(archive: Archive) -> list[Unit]:
+    """Every generated page as units of work, one per paper or tag page and
+    one per small group of others. Templates are loaded here, once: forked
+    workers can then render runs of units (render_runs.py) without
+    compiling them again."""
     env = make_env()
     ctx = build_context(archive, env)
     common = {"ctx": ctx}
-    bar = progress_bar(len(archive.papers) + len(archive.tags), "render", progress, unit="page")
-    paper_tpl = env.get_template("paper.md.j2")
-    for paper in archive.papers:
-        yield f"papers/{paper.slug}.md", paper_tpl.render(common, paper=paper, root="../../")
-        bar.update()
-    tag_tpl = env.get_template("tag.md.j2")
-    for tag in archive.tags:
-        yield f"tags/{tag.slug}.md", tag_tpl.render(common, tag=tag, root="../../")
-        bar.update()
-    bar.close()
+
+    def page(path: str, template: str, **values) -> Unit:
+        tpl = env.get_template(template)
+        return lambda: {path: tpl.render(common, **values)}
+
+    units = [
+        page(f"papers/{p.slug}.md", "paper.md.j2", paper=p, root="../../") for p in archive.papers
+    ]
+    units += [page(f"tags/{t.slug}.md", "tag.md.j2", tag=t, root="../../") for t in archive.tags]
     letters: dict[str, list] = {}
     for tag in sorted(archive.tags, key=lambda t: (t.name.lower(), t.slug)):
         first = tag.name[:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(tag)
-    yield (
-        "tags/index.md",
-        env.get_template("tags_index.md.j2").render(
-            common, letters=sorted(letters.items()), root="../"
-        ),
+    units.append(
+        page("tags/index.md", "tags_index.md.j2", letters=sorted(letters.items()), root="../")
     )
-    dump_tpl = env.get_template("dump.md.j2")
     listings = {d.name: dump_papers(ctx, d) for d in archive.dumps}
     for dump in archive.dumps:
-        yield (
-            f"dumps/{dump.name}.md",
-            dump_tpl.render(common, dump=dump, papers=listings[dump.name], root="../../"),
-        )
-    yield (
-        "dumps/index.md",
-        env.get_template("dumps_index.md.j2").render(common, listings=listings, root="../"),
-    )
+        path = f"dumps/{dump.name}.md"
+        units.append(page(path, "dump.md.j2", dump=dump, papers=listings[dump.name], root="../../"))
+    units.append(page("dumps/index.md", "dumps_index.md.j2", listings=listings, root="../"))
+    units.append(lambda: render_feature_pages(env, ctx))
     top_tags = sorted(archive.tags, key=lambda t: (-len(t.papers), t.slug))[:HOME_TAGS]
     newest = archive.dumps[-1] if archive.dumps else None
-    yield (
-        "index.md",
-        env.get_template("home.md.j2").render(
-            common,
-            top_tags=top_tags,
-            newest=newest,
-            newest_papers=ctx.new_in[newest.name][:HOME_NEW_PAPERS] if newest else [],
-            root="",
-        ),
-    )
-    yield from render_feature_pages(env, ctx).items()
+    newest_papers = ctx.new_in[newest.name][:HOME_NEW_PAPERS] if newest else []
+    home = dict(top_tags=top_tags, newest=newest, newest_papers=newest_papers, root="")
+    units.append(page("index.md", "home.md.j2", **home))
+    return units
 
 
 def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
     """Relative path under site_src -> text, for the files that are not
     pages: Atom feeds, papers.json and papers.csv."""
     return render_feature_files(make_env(), archive, site_url)
-
-
-def write_pages(
-    pages: dict[str, str | bytes], site_src: Path, progress: bool | None = None
-) -> WriteCounts:
-    """Make the generated pages under site_src exactly `pages` (text, or
-    its UTF-8 bytes), writing only files that changed; hand-written files stay."""
-    with progress_bar(len(pages), "write", progress, unit="file") as bar:
-        return write_changed(pages, site_src, GENERATED_DIRS, GENERATED_FILES, bar.update)

@@ -14,7 +14,7 @@ import termios
 
 from tests.conftest import ROOT, make_project, run_generator
 
-BARS = ("keywords", "tags", "render", "write", "mkdocs")
+BARS = ("keywords", "tags", "render", "mkdocs")
 
 
 def run_on_terminal(*cmd: str) -> tuple[int, str]:

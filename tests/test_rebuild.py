@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.build import Paths, generate
+import pytest
+
+import generator.render
+from generator.build import BuildError, Paths, generate
 from generator.merge import paper_key
 from generator.parse import read_dumps
 from tests.project import SEEDS, make_project
@@ -28,9 +31,10 @@ def tree(folder: Path) -> dict[str, bytes | None]:
     }
 
 
-def test_a_rebuild_of_the_same_dumps_rewrites_no_file(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_of_the_same_dumps_rewrites_no_file(tmp_path, jobs):
     root = project(tmp_path / "p", [KEPT, REMOVED])
-    generate(Paths.at(root))
+    generate(Paths.at(root), jobs=jobs)
     files = [p for p in (root / "site_src").rglob("*") if p.is_file()]
     assert len(files) > 300
     for path in files:
@@ -39,7 +43,7 @@ def test_a_rebuild_of_the_same_dumps_rewrites_no_file(tmp_path):
     # Without the record of the last build, every stage runs again.
     Paths.at(root).manifest.unlink()
 
-    report = generate(Paths.at(root))
+    report = generate(Paths.at(root), jobs=jobs)
 
     assert report.archive is not None  # the stages ran and wrote
     assert tree(root / "site_src") == before
@@ -76,3 +80,46 @@ def test_a_removed_dump_takes_its_papers_pages_away_as_a_fresh_build_would(tmp_p
     pages_after = set(tree(root / "site_src" / "papers"))
     assert len(pages_before - pages_after) == len(gone) + 1  # and the leftover
     assert not (root / "site_src" / "dumps" / f"{REMOVED.stem}.md").exists()
+
+
+def test_pages_rendered_by_two_processes_are_the_bytes_one_process_writes(tmp_path):
+    one = project(tmp_path / "one", [KEPT, REMOVED])
+    two = project(tmp_path / "two", [KEPT, REMOVED])
+    generate(Paths.at(one), jobs=1)
+    generate(Paths.at(two), jobs=2)  # forked workers render runs of the pages
+    pages = tree(one / "site_src")
+    assert len([p for p in pages if p.startswith("papers/")]) > 100
+    assert tree(two / "site_src") == pages
+    assert not (Paths.at(two).cache / "pages.new").exists()  # the staging folder
+
+
+def test_a_page_failing_in_a_worker_leaves_site_src_as_it_was(tmp_path, monkeypatch):
+    root = project(tmp_path / "p", [KEPT])
+    generate(Paths.at(root), jobs=2)
+    before = tree(root / "site_src")
+    (root / "dumps" / REMOVED.name).write_text(REMOVED.read_text(encoding="utf-8"))
+    victim = sorted(
+        p.stem for p in (root / "site_src" / "papers").glob("*.md") if p.stem != "index"
+    )[-1]  # in the last run, rendered after other runs have staged their pages
+    make_env = generator.render.make_env
+
+    def broken_env():
+        env = make_env()
+        get_source = env.loader.get_source
+
+        def get(environment, name):
+            source, path, uptodate = get_source(environment, name)
+            if name == "paper.md.j2":
+                source += (
+                    f"{{% if paper.slug == '{victim}' %}}{{{{ ctx.no_such_thing }}}}{{% endif %}}"
+                )
+            return source, path, uptodate
+
+        env.loader.get_source = get
+        return env
+
+    monkeypatch.setattr(generator.render, "make_env", broken_env)  # forked workers inherit it
+    with pytest.raises(BuildError, match="rendering pages failed: UndefinedError.*no_such_thing"):
+        generate(Paths.at(root), jobs=2)
+    assert tree(root / "site_src") == before
+    assert not (Paths.at(root).cache / "pages.new").exists()
