@@ -15,7 +15,7 @@ from .related import related_papers
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import build_tags
-from .workers import Alongside, job_count
+from .workers import Alongside, job_count, joined, map_runs
 
 
 def enrich(
@@ -68,6 +68,13 @@ def enrich(
     return tags, extracted
 
 
+def _with_special_terms(state, start: int, end: int) -> list[list[str]]:
+    papers, keywords = state
+    return [
+        with_special_terms(keywords[i], papers[i].title, papers[i].text) for i in range(start, end)
+    ]
+
+
 def assign_tags(
     papers: list[Paper],
     texts: list[str],
@@ -76,11 +83,12 @@ def assign_tags(
     progress: bool | None = None,
     jobs: int | None = None,
 ) -> list[Tag]:
+    # YAKE's candidates, best first, with the terms YAKE cannot see (GPT-4,
+    # 3D, mixture-of-experts): a regex pass over every text, on all cores.
+    runs = map_runs(_with_special_terms, (papers, keywords), len(papers), jobs or 1)
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
-    for paper, text, found in zip(papers, texts, keywords, strict=True):
-        # YAKE's candidates, best first, with the terms YAKE cannot see
-        # (GPT-4, 3D, mixture-of-experts).
-        paper_keywords[paper.slug] = with_special_terms(found, paper.title, paper.text)
+    for paper, text, found in zip(papers, texts, joined(runs), strict=True):
+        paper_keywords[paper.slug] = found
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
     result = build_tags(paper_keywords, paper_texts, paper_titles, rules, jobs, progress)

@@ -50,7 +50,7 @@ from .tag_words import (
     segments,
     singular,
 )
-from .workers import job_count, map_runs
+from .workers import job_count, joined, map_runs
 
 PASSES = 5  # each_paper passes in build_tags, for the progress bar
 KEYWORDS_SHOWN = 8
@@ -186,10 +186,6 @@ def _shown_keywords(c: _Corpus, start: int, end: int) -> list[list[str]]:
     return [c.shown(s) for s in c.slugs[start:end]]
 
 
-def _joined(runs: list[list]) -> list:
-    return [item for run in runs for item in run]
-
-
 def build_tags(
     paper_keywords: dict[str, list[str]],
     paper_texts: dict[str, str],
@@ -217,7 +213,7 @@ def build_tags(
     def each_paper(fn) -> list:
         return map_runs(fn, corpus, len(slugs), jobs, bar.update)
 
-    cands = corpus.cands = dict(zip(slugs, _joined(each_paper(_read_candidates)), strict=True))
+    cands = corpus.cands = dict(zip(slugs, joined(each_paper(_read_candidates)), strict=True))
     shared = Counter(key for slug in slugs for key in cands[slug])
     pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
     corpus.pool = key_tables(pool)  # built once, read by every run
@@ -265,7 +261,7 @@ def build_tags(
     }
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
-    for s, found in zip(slugs, _joined(each_paper(_find_mentions)), strict=True):
+    for s, found in zip(slugs, joined(each_paper(_find_mentions)), strict=True):
         for key in found:
             cands[s].setdefault(key, "")
 
@@ -351,7 +347,7 @@ def build_tags(
         ]
 
     corpus.shown = shown
-    paper_keywords_shown = dict(zip(slugs, _joined(each_paper(_shown_keywords)), strict=True))
+    paper_keywords_shown = dict(zip(slugs, joined(each_paper(_shown_keywords)), strict=True))
     bar.close()
     return TagResult(tags, paper_tags, paper_keywords_shown)
 

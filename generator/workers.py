@@ -75,6 +75,11 @@ def map_runs(
         _task = None
 
 
+def joined(runs: list[list]) -> list:
+    """map_runs' results, when each run gives a list: one list, in order."""
+    return [item for run in runs for item in run]
+
+
 def _save_result(path: str, fn: Callable, args: tuple) -> None:
     """In the child: fn(*args), or its error, pickled into path. A file, not
     a pipe: the child ends as soon as it is done and gives its memory back,

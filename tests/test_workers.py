@@ -85,3 +85,16 @@ def test_jobs_sets_the_processes_of_every_stage(monkeypatch, jobs, forks):
     tags, extracted = enrich(papers, jobs=jobs)
     assert extracted == len(papers) and len(tags) > 50
     assert bool(children) == forks, children
+
+
+def test_enrich_gives_the_same_papers_on_one_process_and_on_two(monkeypatch):
+    # The threshold lowered, as above: special terms, the tag passes and
+    # related papers run in forked workers with jobs=2.
+    monkeypatch.setattr(workers, "MIN_PAPERS_PER_JOB", 100)
+    results = []
+    for jobs in (1, 2):
+        papers, _ = merge_entries(read_dumps(SEED_DUMPS))
+        tags, _ = enrich(papers, jobs=jobs)
+        results.append((tags, [(p.slug, p.keywords, p.tags, p.related) for p in papers]))
+    assert len(results[0][0]) > 50
+    assert results[1] == results[0]
