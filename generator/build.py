@@ -53,11 +53,19 @@ class Paths:
 
 
 @dataclass
+class PageCounts:
+    changed: int  # new or different pages, written
+    unchanged: int  # already right in site_src/, left alone
+    deleted: int  # generated files no page claims any more
+
+
+@dataclass
 class BuildReport:
     dumps: list[Dump]
     archive: Archive | None = None
     problems: list[Problem] = field(default_factory=list)
     extracted: int = 0
+    pages: PageCounts | None = None  # what the write stage did to site_src/
     clock: StageClock = field(default_factory=StageClock)
     # site_src/ was already up to date: the stages were skipped, and this
     # is what the build that wrote it said about the dumps.
@@ -142,7 +150,8 @@ def generate(
         del units
     with stage("write"):
         paths.manifest.unlink(missing_ok=True)  # until the pages are all moved in
-        move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
+        deleted = move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
+        report.pages = PageCounts(len(staged.changed), len(staged.unchanged), deleted)
         files = freshness.file_states(paths.site_src, staged.paths)
         freshness.save(paths.manifest, Manifest(inputs, files, accounting_lines(report)))
     return report

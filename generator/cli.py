@@ -51,7 +51,11 @@ def cmd_build(args) -> int:
         bad = sum(len(d.errors) for d in report.dumps)
         if bad:
             log(f"warning: --skip-bad: built without {bad} bad entries or files (listed above)")
-        log(f"pages written to {paths.site_src}")
+        pages = report.pages
+        log(
+            f"pages written to {paths.site_src}: {pages.changed:,} new or changed,"
+            f" {pages.unchanged:,} unchanged, {pages.deleted:,} stale files deleted"
+        )
     if not args.no_mkdocs:
         del report
         release_memory()

@@ -107,18 +107,20 @@ def move_in(staged: Staged, site_src: Path, dirs, files) -> int:
     replaced, not written through). Hand-written files stay. Returns how
     many files were deleted."""
     deleted = remove_stale(site_src, set(staged.paths), dirs, files)
-    made: set[Path] = set()
+    staging, root = str(staged.staging), str(site_src)  # str: Path costs more than the rename
+    made: set[str] = set()
     for rel in staged.changed:
-        target = site_src / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = os.path.join(root, rel)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
-            os.replace(staged.staging / rel, target)
+            os.replace(os.path.join(staging, rel), target)
         except OSError as exc:
             if exc.errno != errno.EXDEV:  # staging on another file system
                 raise
-            target.unlink(missing_ok=True)
-            shutil.move(staged.staging / rel, target)
+            Path(target).unlink(missing_ok=True)
+            shutil.move(os.path.join(staging, rel), target)
     shutil.rmtree(staged.staging, ignore_errors=True)
     return deleted

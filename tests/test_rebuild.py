@@ -13,6 +13,8 @@ import generator.render
 from generator.build import BuildError, Paths, generate
 from generator.merge import paper_key
 from generator.parse import read_dumps
+from generator.render import GENERATED_DIRS, GENERATED_FILES
+from generator.writer import generated_files
 from tests.project import SEEDS, make_project
 
 KEPT, REMOVED = SEEDS[1], SEEDS[3]  # the two smaller seed dumps
@@ -46,6 +48,9 @@ def test_a_rebuild_of_the_same_dumps_rewrites_no_file(tmp_path, jobs):
     report = generate(Paths.at(root), jobs=jobs)
 
     assert report.archive is not None  # the stages ran and wrote
+    assert (report.pages.changed, report.pages.deleted) == (0, 0)
+    generated = generated_files(root / "site_src", GENERATED_DIRS, GENERATED_FILES)
+    assert report.pages.unchanged == len(generated) > 300
     assert tree(root / "site_src") == before
     rewritten = [p for p in files if p.stat().st_mtime_ns != OLD * 10**9]
     assert rewritten == []
