@@ -98,3 +98,29 @@ def test_enrich_gives_the_same_papers_on_one_process_and_on_two(monkeypatch):
         results.append((tags, [(p.slug, p.keywords, p.tags, p.related) for p in papers]))
     assert len(results[0][0]) > 50
     assert results[1] == results[0]
+
+
+def _slow_pid_run(state, start: int, end: int) -> list[tuple[int, int]]:
+    time.sleep(state)  # long enough for both workers to take runs
+    return [(i, os.getpid()) for i in range(start, end)]
+
+
+def test_map_runs_gives_every_run_in_order_from_two_workers():
+    ticks = []
+    runs = workers.map_runs(_slow_pid_run, 0.05, 40, 2, ticks.append)
+    items = workers.joined(runs)
+    assert [i for i, _ in items] == list(range(40))
+    pids = {pid for _, pid in items}
+    assert os.getpid() not in pids and len(pids) == 2
+    assert sum(ticks) == 40  # the progress bar counts every paper once
+
+
+def _failing_run(state, start: int, end: int) -> list:
+    if os.getpid() != state:
+        raise ValueError(f"run {start}-{end} failed in a worker")
+    return []  # in this process: no failure to see
+
+
+def test_map_runs_raises_here_what_failed_in_a_worker():
+    with pytest.raises(ValueError, match="failed in a worker"):
+        workers.map_runs(_failing_run, os.getpid(), 40, 2)
