@@ -122,8 +122,13 @@ def page_units(archive: Archive) -> list[Unit]:
     ctx = build_context(archive, env)
     common = {"ctx": ctx}
 
+    templates: dict = {}
+
     def page(path: str, template: str, **values) -> Unit:
-        tpl = env.get_template(template)
+        # Looked up once: get_template checks the file's mtime on every call.
+        if template not in templates:
+            templates[template] = env.get_template(template)
+        tpl = templates[template]
         return lambda: {path: tpl.render(common, **values)}
 
     units = [

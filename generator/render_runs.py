@@ -15,7 +15,9 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .progress import progress_bar
@@ -37,8 +39,9 @@ class Staged:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def paths(self) -> list[str]:
+        """Every page, sorted; asked for once the render has finished."""
         return sorted(self.changed + self.unchanged)
 
 
@@ -92,11 +95,10 @@ def render_staged(
     for changed, unchanged in runs:
         staged.changed += changed
         staged.unchanged += unchanged
-    claimed = staged.changed + staged.unchanged
-    if len(set(claimed)) != len(claimed):  # two units wrote one path: a bug, not a dump
+    twice = [path for path, n in Counter(staged.paths).items() if n > 1]
+    if twice:  # two units wrote one path: a bug, not a dump
         shutil.rmtree(staging, ignore_errors=True)
-        twice = sorted({p for p in claimed if claimed.count(p) > 1})[:5]
-        raise RenderError(f"rendering pages failed: pages rendered twice: {twice}")
+        raise RenderError(f"rendering pages failed: pages rendered twice: {twice[:5]}")
     return staged
 
 
