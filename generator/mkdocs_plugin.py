@@ -15,10 +15,6 @@ gone, Material's templates are most of MkDocs' time, and these blocks are
 the same on every paper page. `theme_overrides/main.html` asks for them
 through `reuse_block`; without the plugin it renders them as usual.
 
-With two cores or more, a large site's generated pages outside the nav are
-written by several processes (page_writers.py; option `jobs`, default all
-cores from 1,000 pages a process; `mkdocs build` only, not `serve`).
-
 A generated page's block is read again from its file when the page is
 written, and dropped once it is: MkDocs reads every page before it writes
 any, and holding every block in between was most of its memory (about
@@ -30,21 +26,11 @@ from __future__ import annotations
 import posixpath
 from types import MethodType
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.toc import get_toc
 
-from generator.page_writers import (
-    WRITTEN_ELSEWHERE,
-    Writers,
-    finish_writers,
-    start_writers,
-    stop_writers,
-)
 from generator.progress import progress_bar
 from generator.render import GENERATED_DIRS, GENERATED_FILES
-from generator.workers import job_count
 
 
 def is_generated_html(src_uri: str, markdown: str) -> bool:
@@ -85,34 +71,16 @@ def shared_block_key(page, nav) -> tuple | None:
     return folder, tuple(hide) if isinstance(hide, list) else hide
 
 
-class GeneratedPagesConfig(base.Config):
-    # Processes writing the generated pages outside the nav; default: all
-    # cores, one per 1,000 pages (workers.job_count).
-    jobs = c.Optional(c.Type(int))
-
-
-class GeneratedPages(BasePlugin[GeneratedPagesConfig]):
+class GeneratedPages(BasePlugin):
     def __init__(self):
         # src_uri -> length of the page's Markdown after its front matter
         self.generated: dict[str, int] = {}
         self.blocks: dict[tuple, str] = {}
         self.bar = progress_bar(0, "mkdocs", False)
-        self.command: str | None = None
-        self.nav = None
-        self.writers = Writers()
-
-    def on_startup(self, *, command, dirty):
-        # Writers are forked for `mkdocs build` only: `serve` runs threads.
-        self.command = command
-
-    def on_nav(self, nav, config, files):
-        self.nav = nav
-        return nav
 
     # A progress bar over MkDocs' two passes on the pages (read, then
     # template and write), shown as pages, on a terminal only.
     def on_files(self, files, config):
-        self.generated = {}  # one build's pages: `mkdocs serve` rebuilds
         pages = len(files.documentation_pages())
         self.bar = progress_bar(pages, "mkdocs", unit="page", steps=2)
         return files
@@ -130,28 +98,15 @@ class GeneratedPages(BasePlugin[GeneratedPagesConfig]):
             page.content = ""  # written: let the block go
         return output
 
-    @event_priority(100)  # before any other plugin reads the site
     def on_post_build(self, config):
-        try:
-            finish_writers(self.writers)
-        finally:
-            self.bar.close()
+        self.bar.close()
 
     def on_build_error(self, error):
-        stop_writers(self.writers)
         self.bar.close()
 
     def on_env(self, env, config, files):
         self.blocks = {}  # one build's blocks: `mkdocs serve` rebuilds
         env.globals["reuse_block"] = self.reuse_block
-        if self.command in ("build", "gh-deploy"):
-            pages = [
-                file.page
-                for file in files.documentation_pages()
-                if file.src_uri in self.generated and file.page not in self.nav.pages
-            ]
-            jobs = job_count(len(pages), self.config.jobs)
-            self.writers = start_writers(pages, jobs, config, files, self.nav, env)
         return env
 
     def reuse_block(self, name: str, key: tuple, caller) -> str:
@@ -163,7 +118,7 @@ class GeneratedPages(BasePlugin[GeneratedPagesConfig]):
 
     def on_page_context(self, context, page, config, nav):
         length = self.generated.get(page.file.src_uri)
-        if length is not None and page.meta.get("template") != WRITTEN_ELSEWHERE:
+        if length is not None:
             page.content = html_block(page, length)
             context["shared_block_key"] = shared_block_key(page, nav)
         return context
