@@ -104,7 +104,11 @@ class Run:
 def timed_run(cmd: list[str], cwd: Path) -> Run:
     """Run a command, sampling the memory of its process tree every SAMPLE_S
     and noting when each build stage ends (its line on stderr)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # cwd first on the path of every Python process of the run, MkDocs too:
+    # its plugin is the generator package, which would otherwise come from
+    # the checkout installed in the environment, not from the one measured.
+    path = os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=path)
     ends: list[tuple[float, str]] = []
     with open(cwd / "bench.log" if cwd != ROOT else os.devnull, "a") as log:
         start = time.perf_counter()
