@@ -16,8 +16,7 @@ import errno
 import os
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 
 from .progress import progress_bar
@@ -36,13 +35,9 @@ class Staged:
     right in site_src/ (unchanged), by path relative to site_src."""
 
     staging: Path
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    @cached_property
-    def paths(self) -> list[str]:
-        """Every page, sorted; asked for once the render has finished."""
-        return sorted(self.changed + self.unchanged)
+    changed: list[str]
+    unchanged: list[str]
+    paths: list[str]  # every page, sorted
 
 
 @dataclass
@@ -84,7 +79,6 @@ def render_staged(
     RenderError, with staging removed, when a page fails."""
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    staged = Staged(staging)
     job = _Job(units, site_src, staging)
     try:
         with progress_bar(len(units), "render", progress, unit="page") as bar:
@@ -92,14 +86,14 @@ def render_staged(
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: {exc!r}") from exc
-    for changed, unchanged in runs:
-        staged.changed += changed
-        staged.unchanged += unchanged
-    twice = [path for path, n in Counter(staged.paths).items() if n > 1]
+    changed = [rel for run_changed, _ in runs for rel in run_changed]
+    unchanged = [rel for _, run_unchanged in runs for rel in run_unchanged]
+    paths = sorted(changed + unchanged)
+    twice = [path for path, n in Counter(paths).items() if n > 1]
     if twice:  # two units wrote one path: a bug, not a dump
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: pages rendered twice: {twice[:5]}")
-    return staged
+    return Staged(staging, changed, unchanged, paths)
 
 
 def move_in(staged: Staged, site_src: Path, dirs, files) -> int:
