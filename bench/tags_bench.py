@@ -36,7 +36,7 @@ def main(sizes: list[int]) -> None:
         for i in range(size):
             p, text, cands = papers[i % len(papers)], texts[i % len(papers)], found[i % len(papers)]
             slug = f"{p.slug}-{i // len(papers)}"
-            keywords[slug] = with_special_terms([k for k, _ in cands], p.title, p.text)
+            keywords[slug] = with_special_terms(cands, p.title, p.text)
             full[slug], titles[slug] = text, p.title
         start = time.perf_counter()
         result = build_tags(keywords, full, titles, rules)

@@ -46,7 +46,7 @@ def tag_inputs(root: Path):
     cache.save()
     keywords, full, titles = {}, {}, {}
     for p, text, cands in zip(papers, texts, found, strict=True):
-        keywords[p.slug] = with_special_terms([k for k, _ in cands], p.title, p.text)
+        keywords[p.slug] = with_special_terms(cands, p.title, p.text)
         full[p.slug], titles[p.slug] = text, p.title
     return keywords, full, titles
 

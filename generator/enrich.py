@@ -49,16 +49,11 @@ def enrich(
         workers = max(1, min(jobs, workers))
     with Alongside(related_papers, papers, jobs=workers) as finding:
         with clock.stage("keywords"):
-            candidates, extracted = extract_keywords(texts, settings, cache, jobs, progress)
+            found, extracted = extract_keywords(texts, settings, cache, jobs, progress)
         if cache is not None:
             with clock.stage("keyword cache"):
                 cache.save()
                 cache.release()
-        # Only the keywords go on. YAKE's candidates with their scores, 60 a
-        # paper, are let go with the cache before the tags stage forks its
-        # workers: at 50,000 papers they weigh hundreds of MB in each process.
-        found = [[keyword for keyword, _score in c] for c in candidates]
-        del candidates
         with clock.stage("tags"):
             tags = assign_tags(papers, texts, found, rules, progress, workers)
         with clock.stage("related"):
