@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .models import Paper
 
@@ -35,6 +34,11 @@ def paper_text(paper: Paper) -> str:
 
 def tfidf_matrix(texts: list[str]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (unigrams and bigrams, English stop words out)."""
+    # Imported here: scikit-learn takes a second to import, and on a large
+    # archive this runs in the process that finds related papers alongside
+    # the build (enrich.py), which then pays it instead of the build.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words="english",
         ngram_range=(1, 2),
