@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from .clean import clean_text, extract_links
-from .keywords import (
-    KeywordCache,
-    KeywordSettings,
-    extract_keywords,
-    keyword_text,
-    with_special_terms,
-)
+from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text
 from .models import Paper, Tag
 from .related import related_papers
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import build_tags
-from .workers import Alongside, job_count, joined, map_runs
+from .workers import Alongside, job_count
 
 
 def enrich(
@@ -49,7 +43,11 @@ def enrich(
         workers = max(1, min(jobs, workers))
     with Alongside(related_papers, papers, jobs=workers) as finding:
         with clock.stage("keywords"):
-            found, extracted = extract_keywords(texts, settings, cache, jobs, progress)
+            # YAKE's candidates, best first, with the terms YAKE cannot see
+            # (GPT-4, 3D, mixture-of-experts), cached together.
+            terms = [(p.title, p.text) for p in papers]
+            found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
+            del terms
         if cache is not None:
             with clock.stage("keyword cache"):
                 cache.save()
@@ -63,13 +61,6 @@ def enrich(
     return tags, extracted
 
 
-def _with_special_terms(state, start: int, end: int) -> list[list[str]]:
-    papers, keywords = state
-    return [
-        with_special_terms(keywords[i], papers[i].title, papers[i].text) for i in range(start, end)
-    ]
-
-
 def assign_tags(
     papers: list[Paper],
     texts: list[str],
@@ -78,11 +69,8 @@ def assign_tags(
     progress: bool | None = None,
     jobs: int | None = None,
 ) -> list[Tag]:
-    # YAKE's candidates, best first, with the terms YAKE cannot see (GPT-4,
-    # 3D, mixture-of-experts): a regex pass over every text, on all cores.
-    runs = map_runs(_with_special_terms, (papers, keywords), len(papers), jobs or 1)
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
-    for paper, text, found in zip(papers, texts, joined(runs), strict=True):
+    for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title

@@ -40,7 +40,7 @@ class KeywordSettings:
     candidates: int = 60  # asked of YAKE; the tag step keeps far fewer
     dedup_lim: float = 0.8
     window_size: int = 1
-    version: int = 4  # bump when keyword_text(), the post-processing or the cache's entries change
+    version: int = 5  # bump when keyword_text(), the post-processing or the cache's entries change
     extractor: str = f"yake-rust {metadata.version('yake-rust')}"
 
 
@@ -119,14 +119,28 @@ def with_special_terms(candidates: list[str], title: str, text: str) -> list[str
     return candidates[:TITLE_TERMS_AT] + in_title + candidates[TITLE_TERMS_AT:] + rest
 
 
-def cache_keys(settings: KeywordSettings, texts: list[str]) -> list[str]:
-    """The cache key of each text: a hash of the settings and the text."""
+Source = tuple[str, str]  # a paper's title and text, for its special terms
+
+
+def cache_keys(
+    settings: KeywordSettings, texts: list[str], terms: list[Source] | None = None
+) -> list[str]:
+    """The cache key of each text: a hash of the settings, the text, and
+    the title and text its special terms come from, if any."""
     head = (json.dumps(asdict(settings), sort_keys=True) + "\n").encode()
-    return [hashlib.sha256(head + text.encode()).hexdigest() for text in texts]
+    sources = terms or [None] * len(texts)
+    return [
+        hashlib.sha256(
+            head
+            + text.encode()
+            + (b"\0terms\0%s\0%s" % (s[0].encode(), s[1].encode()) if s else b"")
+        ).hexdigest()
+        for text, s in zip(texts, sources, strict=True)
+    ]
 
 
-def cache_key(settings: KeywordSettings, text: str) -> str:
-    return cache_keys(settings, [text])[0]
+def cache_key(settings: KeywordSettings, text: str, terms: Source | None = None) -> str:
+    return cache_keys(settings, [text], [terms] if terms else None)[0]
 
 
 class KeywordCache:
@@ -191,9 +205,14 @@ SCORE_DIGITS = 6
 ASKED_BEYOND = 10
 
 
-def _extract_one(args: tuple[KeywordSettings, str]) -> list[str]:
+def _extract_one(args: tuple[KeywordSettings, str, Source | None]) -> list[str]:
+    settings, text, terms = args
+    found = _yake(settings, text)
+    return with_special_terms(found, *terms) if terms else found
+
+
+def _yake(settings: KeywordSettings, text: str) -> list[str]:
     global _extractor
-    settings, text = args
     if _extractor is None or _extractor[0] != settings:
         _extractor = (
             settings,
@@ -221,19 +240,25 @@ def extract_keywords(
     cache: KeywordCache | None = None,
     jobs: int | None = None,
     progress: bool | None = None,
+    terms: list[Source] | None = None,
 ) -> tuple[list[list[str]], int]:
     """YAKE candidates (best first) for each text, and how many texts missed
-    the cache and were extracted."""
+    the cache and were extracted. terms: per text, the paper's title and
+    text, whose special terms join YAKE's candidates (with_special_terms),
+    cached with them: a rebuild does not look for them again."""
     settings = settings or KeywordSettings()
     cache = cache or KeywordCache(None)
-    keys = cache_keys(settings, texts)
+    keys = cache_keys(settings, texts, terms)
     cache.used.update(keys)
+    sources = terms or [None] * len(texts)
     missing = sorted(
-        {k: t for k, t in zip(keys, texts, strict=True) if cache.get(k) is None}.items()
+        {
+            k: (t, s) for k, t, s in zip(keys, texts, sources, strict=True) if cache.get(k) is None
+        }.items()
     )
     if missing:
         jobs = jobs or os.cpu_count() or 1
-        work = [(settings, text) for _, text in missing]
+        work = [(settings, text, source) for _, (text, source) in missing]
         bar = progress_bar(len(work), "keywords", progress)
         if jobs > 1 and len(work) >= 50:
             with ProcessPoolExecutor(jobs) as pool:

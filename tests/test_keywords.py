@@ -25,6 +25,7 @@ from generator.keywords import (
     keyword_text,
     sentence_case,
     special_terms,
+    with_special_terms,
 )
 from generator.merge import merge_entries
 from generator.parse import read_dumps
@@ -81,6 +82,27 @@ def test_cache_is_used_on_the_second_run(tmp_path):
     cache.save()
     again, extracted_again = extract_keywords(texts, cache=KeywordCache(tmp_path / "k.json"))
     assert (extracted, extracted_again) == (1, 0) and first == again
+
+
+def test_special_terms_are_cached_with_yake_candidates(tmp_path):
+    """A rebuild takes a paper's special terms from the cache too; the
+    cache tells an entry with them from one without."""
+    title = "Human-VDM: Learning Single-Image 3D Human Gaussian Splatting"
+    body = "GPT-4 is a judge of text-to-image models. GPT-4 is costly."
+    texts, terms = [keyword_text(title, body)], [(title, body)]
+    (plain,), _ = extract_keywords(texts, jobs=1)
+    cache = KeywordCache(tmp_path / "k.json")
+    (first,), extracted = extract_keywords(texts, cache=cache, jobs=1, terms=terms)
+    cache.save()
+    assert first == with_special_terms(plain, title, body)
+    assert {"GPT-4", "3D"} <= set(first) and "GPT-4" not in plain
+    again = KeywordCache(tmp_path / "k.json")
+    (second,), extracted_again = extract_keywords(texts, cache=again, jobs=1, terms=terms)
+    assert (extracted, extracted_again, second) == (1, 0, first)
+    (without,), extracted_without = extract_keywords(texts, cache=again, jobs=1)
+    assert (extracted_without, without) == (1, plain)
+    other = [(title + " Again", body)]
+    assert extract_keywords(texts, cache=again, jobs=1, terms=other)[1] == 1
 
 
 def test_terms_yake_cannot_see_get_their_own_pass():
