@@ -11,6 +11,8 @@ workers share with the build counts once, not once in each) of a cold build
 same generated pages (Material, papers out of the nav, nothing else) and
 their ratio, the site size and the bytes of a paper page. At 20,000 it also
 adds a 200-paper dump with a warm cache and times the generator's stages.
+A speed check at the start and the end times a fixed workload: the
+machine's speed varies, and figures of two runs compare through it.
 """
 
 from __future__ import annotations
@@ -211,6 +213,26 @@ def memory_line(run: Run) -> str:
     )
 
 
+def speed_check(repeat: int = 20) -> float:
+    """Seconds for a fixed single-core workload, the tags stage's inner
+    loop (segments) over the seed abstracts: this machine's speed changes
+    by 40% and more from hour to hour, so runs are compared through it."""
+    from generator.clean import clean_text
+    from generator.merge import merge_entries
+    from generator.parse import read_dumps
+    from generator.tag_words import segments
+
+    papers, _ = merge_entries(read_dumps(ROOT / "dumps"))
+    texts = [clean_text(p.abstract) for p in papers]
+    for text in texts:  # fill the word memo first: every check then does the same work
+        segments(text, {})
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for text in texts:
+            segments(text, {})
+    return time.perf_counter() - start
+
+
 def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> dict:
     project = make_project(work / f"n{n}")
     make_archive(n, project / "dumps")
@@ -290,6 +312,8 @@ def main() -> None:
     p.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = p.parse_args()
     print(f"machine: {os.cpu_count()} cores; started {time.strftime('%H:%M:%S')}")
+    speed = [speed_check()]
+    print(f"speed check: {speed[0]:.2f} s (a fixed single-core workload; more is a slower machine)")
     results = [run_size(n, args.work, incremental=(n == 20000)) for n in args.sizes]
     results += [run_size(n, args.work, False, cold_only=True) for n in args.cold_only]
     print("\n  papers   cold s   cold PSS MB   warm s   bare s   warm/bare   site MB   page B")
@@ -301,8 +325,10 @@ def main() -> None:
             f"  {r['n']:>6}  {r['cold_s']:>7.0f}  {r['cold_pss']:>12.0f}  {warm}"
             f"  {r['site_mb']:>8.0f}  {r['page_median']:>7,}"
         )
+    speed.append(speed_check())
+    print(f"speed check: {speed[0]:.2f} s at the start, {speed[1]:.2f} s at the end")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+        args.json.write_text(json.dumps({"speed_check_s": speed, "sizes": results}, indent=1))
 
 
 if __name__ == "__main__":
