@@ -4,12 +4,14 @@ writes. Real generate() runs on two seed dumps."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 import pytest
 
 import generator.render
+import generator.render_runs
 from generator.build import BuildError, Paths, generate
 from generator.merge import paper_key
 from generator.parse import read_dumps
@@ -128,3 +130,42 @@ def test_a_page_failing_in_a_worker_leaves_site_src_as_it_was(tmp_path, monkeypa
         generate(Paths.at(root), jobs=2)
     assert tree(root / "site_src") == before
     assert not (Paths.at(root).cache / "pages.new").exists()
+
+
+@pytest.mark.parametrize("cross_device", [False, True])
+def test_a_changed_page_replaces_a_symlink_in_its_way_without_writing_through_it(
+    tmp_path, monkeypatch, cross_device
+):
+    """Pages move from the staging folder into site_src/ by rename, or, when
+    the two are on different file systems, by copy: either way a symlink
+    where a page goes is replaced, and the file it points to is untouched."""
+    root = project(tmp_path / "p", [KEPT])
+    generate(Paths.at(root))
+    outside = tmp_path / "outside.md"
+    outside.write_text("not the archive's\n")
+    page = root / "site_src" / "dumps" / "index.md"
+    page.unlink()
+    page.symlink_to(outside)
+    (root / "dumps" / REMOVED.name).write_text(REMOVED.read_text(encoding="utf-8"))
+    staging = str(Paths.at(root).cache / "pages.new")
+    replace = os.replace
+    moved_across: list[str] = []
+
+    def across_devices(src, dst, **kwargs):
+        if str(src).startswith(staging):
+            moved_across.append(str(src))
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return replace(src, dst, **kwargs)
+
+    if cross_device:
+        monkeypatch.setattr(generator.render_runs.os, "replace", across_devices)
+
+    report = generate(Paths.at(root))
+
+    fresh = project(tmp_path / "fresh", [KEPT, REMOVED])
+    generate(Paths.at(fresh))
+    assert tree(root / "site_src") == tree(fresh / "site_src")
+    assert not page.is_symlink() and outside.read_text() == "not the archive's\n"
+    assert report.pages.changed > 100
+    assert len(moved_across) == (report.pages.changed if cross_device else 0)
+    assert not Path(staging).exists()
