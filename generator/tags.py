@@ -301,17 +301,17 @@ def build_tags(
         vocabulary = smaller
 
     # Spellings of a tag: the texts' outweigh the candidates'; a merged
-    # tag is spelled like its target when the target was seen itself.
+    # tag is spelled like its target when the target was seen itself. Only
+    # tags are named: other keys' spellings are not counted.
     spelled: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     merged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     for s in slugs:
         for key, text in cands[s].items():
-            if text:
-                target = final(key)
+            if text and (target := final(key)) in vocabulary:
                 (spelled[key] if target == key else merged[target])[text] += 1
     for key, counter in stats.spellings.items():
-        target = final(key)
-        (spelled[key] if target == key else merged[target]).update(counter)
+        if (target := final(key)) in vocabulary:
+            (spelled[key] if target == key else merged[target]).update(counter)
     for key in vocabulary:
         if not +spelled[key]:
             spelled[key] = merged[key]
