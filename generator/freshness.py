@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -66,9 +67,10 @@ def input_digest(dumps: list[Path], config_files: list[Path], site_url: str, ski
 
 
 def file_states(site_src: Path, paths) -> dict[str, list[int]]:
+    root = str(site_src)  # os.path on str: pathlib costs more than the stat
     states = {}
     for rel in paths:
-        stat = (site_src / rel).stat()
+        stat = os.stat(os.path.join(root, rel))
         states[rel] = [stat.st_size, stat.st_mtime_ns]
     return states
 
