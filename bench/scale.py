@@ -11,8 +11,10 @@ workers share with the build counts once, not once in each) of a cold build
 same generated pages (Material, papers out of the nav, nothing else) and
 their ratio, the site size and the bytes of a paper page. At 20,000 it also
 adds a 200-paper dump with a warm cache and times the generator's stages.
-A speed check at the start and the end times a fixed workload: the
-machine's speed varies, and figures of two runs compare through it.
+A speed check at the start and the end times a fixed single-core
+workload. It shows a slow core, but not all of the machine's variation:
+two runs whose checks took 2.4-2.7 s built the same 20,000 papers cold in
+171 and 118 s. Compare versions in one hour, alternating.
 """
 
 from __future__ import annotations
@@ -215,8 +217,9 @@ def memory_line(run: Run) -> str:
 
 def speed_check(repeat: int = 20) -> float:
     """Seconds for a fixed single-core workload, the tags stage's inner
-    loop (segments) over the seed abstracts: this machine's speed changes
-    by 40% and more from hour to hour, so runs are compared through it."""
+    loop (segments) over the seed abstracts: a slow core shows in it (this
+    machine's speed changes by 40% and more from hour to hour), though
+    slow periods of the whole build do not always."""
     from generator.clean import clean_text
     from generator.merge import merge_entries
     from generator.parse import read_dumps
