@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from generator.clean import clean_text
-from generator.keywords import KeywordCache, extract_keywords, keyword_text, with_special_terms
+from generator.keywords import KeywordCache, extract_keywords, keyword_text
 from generator.merge import merge_entries
 from generator.parse import read_dumps
 from generator.tag_rules import load_rules
@@ -29,14 +29,16 @@ def main(sizes: list[int]) -> None:
     for p in papers:
         p.text = clean_text(p.abstract)
     texts = [keyword_text(p.title, p.text) for p in papers]
-    found, _ = extract_keywords(texts, cache=KeywordCache(ROOT / ".cache" / "keywords.json"))
+    cache = KeywordCache(ROOT / ".cache" / "keywords.json")
+    terms = [(p.title, p.text) for p in papers]  # as a build asks: its cache entries
+    found, _ = extract_keywords(texts, cache=cache, terms=terms)
     rules = load_rules(ROOT / "tags.yml")
     for size in sizes:
         keywords, full, titles = {}, {}, {}
         for i in range(size):
             p, text, cands = papers[i % len(papers)], texts[i % len(papers)], found[i % len(papers)]
             slug = f"{p.slug}-{i // len(papers)}"
-            keywords[slug] = with_special_terms(cands, p.title, p.text)
+            keywords[slug] = cands
             full[slug], titles[slug] = text, p.title
         start = time.perf_counter()
         result = build_tags(keywords, full, titles, rules)

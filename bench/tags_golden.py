@@ -23,12 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from bench.synth import make_archive  # noqa: E402
 from generator.clean import clean_text  # noqa: E402
-from generator.keywords import (  # noqa: E402
-    KeywordCache,
-    extract_keywords,
-    keyword_text,
-    with_special_terms,
-)
+from generator.keywords import KeywordCache, extract_keywords, keyword_text  # noqa: E402
 from generator.merge import merge_entries  # noqa: E402
 from generator.parse import read_dumps  # noqa: E402
 from generator.tag_rules import load_rules  # noqa: E402
@@ -42,11 +37,13 @@ def tag_inputs(root: Path):
         p.text = clean_text(p.abstract)
     texts = [keyword_text(p.title, p.text) for p in papers]
     cache = KeywordCache(root / ".cache" / "keywords.json")
-    found, _ = extract_keywords(texts, cache=cache, progress=False)
+    # With the special terms, as a build asks: the build's cache entries.
+    terms = [(p.title, p.text) for p in papers]
+    found, _ = extract_keywords(texts, cache=cache, progress=False, terms=terms)
     cache.save()
     keywords, full, titles = {}, {}, {}
     for p, text, cands in zip(papers, texts, found, strict=True):
-        keywords[p.slug] = with_special_terms(cands, p.title, p.text)
+        keywords[p.slug] = cands
         full[p.slug], titles[p.slug] = text, p.title
     return keywords, full, titles
 

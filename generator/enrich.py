@@ -47,7 +47,6 @@ def enrich(
             # (GPT-4, 3D, mixture-of-experts), cached together.
             terms = [(p.title, p.text) for p in papers]
             found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
-            del terms
         if cache is not None:
             with clock.stage("keyword cache"):
                 cache.save()

@@ -248,9 +248,9 @@ def extract_keywords(
     cached with them: a rebuild does not look for them again."""
     settings = settings or KeywordSettings()
     cache = cache or KeywordCache(None)
-    keys = cache_keys(settings, texts, terms)
-    cache.used.update(keys)
     sources = terms or [None] * len(texts)
+    keys = cache_keys(settings, texts, sources)
+    cache.used.update(keys)
     missing = sorted(
         {
             k: (t, s) for k, t, s in zip(keys, texts, sources, strict=True) if cache.get(k) is None
