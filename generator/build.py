@@ -132,7 +132,13 @@ def generate(
     with stage("keyword cache"):  # load (enrich saves it)
         cache = KeywordCache(paths.cache / "keywords.json")
     tags, report.extracted = enrich(
-        papers, cache, jobs=jobs, progress=progress, clock=report.clock, rules=rules
+        papers,
+        cache,
+        jobs=jobs,
+        progress=progress,
+        clock=report.clock,
+        rules=rules,
+        tag_counts=paths.cache / "tag-counts.pickle",
     )
     del cache
     # A dump left with no entries (refused whole under --skip-bad) gets no page.

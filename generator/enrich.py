@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .clean import clean_text, extract_links
 from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text
 from .models import Paper, Tag
@@ -20,10 +22,12 @@ def enrich(
     progress: bool | None = None,
     clock: StageClock | None = None,
     rules: TagRules | None = None,
+    tag_counts: Path | None = None,
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords, tags and related papers in place; returns the tags and
     how many papers needed fresh keyword extraction. The keyword cache is
-    saved once keywords are extracted, then emptied (KeywordCache.release)."""
+    saved once keywords are extracted, then emptied (KeywordCache.release).
+    tag_counts: where the tags stage keeps its corpus counts between builds."""
     clock = clock or StageClock()
     with clock.stage("clean"):
         for paper in papers:
@@ -52,7 +56,7 @@ def enrich(
                 cache.save()
                 cache.release()
         with clock.stage("tags"):
-            tags = assign_tags(papers, texts, found, rules, progress, workers)
+            tags = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
         with clock.stage("related"):
             related = finding.result()
     for paper in papers:
@@ -67,13 +71,16 @@ def assign_tags(
     rules: TagRules | None,
     progress: bool | None = None,
     jobs: int | None = None,
+    counts_cache: Path | None = None,
 ) -> list[Tag]:
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
-    result = build_tags(paper_keywords, paper_texts, paper_titles, rules, jobs, progress)
+    result = build_tags(
+        paper_keywords, paper_texts, paper_titles, rules, jobs, progress, counts_cache
+    )
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]
         paper.keywords = result.paper_keywords[paper.slug]

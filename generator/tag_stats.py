@@ -123,7 +123,8 @@ class PhraseCounter:
     occurrences are of one-word keys: in plain segments (no acronym spelled
     out) those are counted by compress/zip, without a Python loop."""
 
-    def __init__(self, tables: KeyTables):
+    def __init__(self, tables: KeyTables, count_words: bool = True):
+        self.count_words = count_words  # word_papers: off when recounting old papers
         self.keys, self.prefixes, self.first = tables.keys, tables.prefixes, tables.first
         self.first_long, self.single = tables.first_long, tables.single
         self.key_words = tables.key_words
@@ -173,7 +174,8 @@ class PhraseCounter:
                     whole = seg.whole
                     if whole is None or (whole[i] and (j == n or whole[j])):
                         spelled.append((span, seg.part[seg.starts[i] : seg.ends[j - 1]]))
-        self.word_papers.update(words_here)
+        if self.count_words:
+            self.word_papers.update(words_here)
         self.around.update(around)
         self.spelled.update(spelled)
 

@@ -15,9 +15,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from slugify import slugify
 
+from . import tag_counts
 from .acronyms import is_acronym, short_form_key
 from .models import Tag
 from .progress import progress_bar
@@ -47,6 +49,7 @@ from .tag_words import (
     CandidateReader,
     acronym_table,
     canonical_words,
+    looked_up,
     segments,
     singular,
 )
@@ -132,6 +135,7 @@ class _Corpus:
     own_case: dict[str, Counter] = field(default_factory=dict)
     kept: KeyTables | None = None
     shown: Callable[[str], list[str]] | None = None
+    update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
 
 
 def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict]:
@@ -152,22 +156,39 @@ def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict]:
 def _read_texts(c: _Corpus, start: int, end: int):
     """Each text is read once: the corpus statistics of the pool, and per
     paper only what later steps need (its words, its title's words, the
-    case of its own lone candidates), to keep memory low."""
+    case of its own lone candidates), to keep memory low. With the last
+    build's counts (c.update, tag_counts.py), an old paper is counted only
+    for the keys new to the pool, or, when the corpus reads one of its
+    acronyms differently now, counted afresh with its old counts taken off."""
     counter = PhraseCounter(c.pool)
-    pool = c.pool.keys
+    pool, up = c.pool.keys, c.update
+    delta = PhraseCounter(up.delta, count_words=False) if up else None
+    taken = PhraseCounter(up.old_tables) if up else None
     streams, titles, own_case = [], [], []
     title_papers: Counter = Counter()
     for s in c.slugs[start:end]:
         acronyms = c.table.for_paper(s)
-        stream = segments(c.texts.get(s, ""), acronyms)
-        counter.add(stream)
+        text = c.texts.get(s, "")
+        stream = segments(text, acronyms)
+        title = c.titles.get(s, "")
+        title_keys = pool
+        if up is None or s in up.new:
+            counter.add(stream)
+        else:
+            title_keys = up.delta.keys  # the old title counts hold the old pool's
+            if up.changed_acronyms and not up.changed_acronyms.isdisjoint(looked_up(stream)):
+                taken.add(segments(text, {**up.old.corpus, **c.table.own.get(s, {})}))
+                counter.add(stream)
+            else:
+                delta.add(stream)
         streams.append([seg.words for seg in stream])
         lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in pool}
         own_case.append(own_capitalised(stream, lone) if lone else Counter())
-        title = c.titles.get(s, "")
         titles.append([seg.words for seg in segments(title, acronyms)])
-        title_papers.update(w for w in set(canonical_words(title)) if (w,) in pool)
-    return counter.counts(), streams, titles, own_case, title_papers
+        title_papers.update(w for w in set(canonical_words(title)) if (w,) in title_keys)
+    added = [counter.counts()] + ([delta.counts()] if up else [])
+    taken_off = [taken.counts()] if up and taken.word_papers else []
+    return (added, taken_off), streams, titles, own_case, title_papers
 
 
 def _count_kept(c: _Corpus, start: int, end: int) -> tuple[Counter, Counter]:
@@ -193,13 +214,16 @@ def build_tags(
     rules: TagRules | None = None,
     jobs: int | None = None,
     progress: bool | None = None,
+    counts_cache: Path | None = None,
 ) -> TagResult:
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
     the keywords to show on its page. The per-paper passes run in jobs
     processes (workers.py; default: all cores on a large corpus); the result
     does not depend on how many. progress: a bar over the passes (default:
-    when stderr is a terminal)."""
+    when stderr is a terminal). counts_cache: a file that keeps the corpus
+    counts for the next build (tag_counts.py); the result is the same
+    with or without it."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
     table = acronym_table({s: paper_texts.get(s, "") for s in slugs})
@@ -218,20 +242,42 @@ def build_tags(
     pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
     corpus.pool = key_tables(pool)  # built once, read by every run
 
-    counter = PhraseCounter(corpus.pool)
-    title_papers: Counter = Counter()
+    digests = {
+        s: tag_counts.paper_digest(paper_texts.get(s, ""), paper_titles.get(s, "")) for s in slugs
+    }
+    last = tag_counts.load(counts_cache) if counts_cache else None
+    update = corpus.update = tag_counts.plan(last, digests, pool, table.corpus)
+    del last
+    title_papers: Counter = Counter(update.old.title_papers if update else ())
+    added, taken_off = [], []
     streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
     run_start = 0
-    for counts, run_streams, run_titles, run_case, run_title_papers in each_paper(_read_texts):
-        counter.add_counts(counts)  # runs in slug order: as if counted in one process
+    for (run_added, run_taken), run_streams, run_titles, run_case, run_title_papers in each_paper(
+        _read_texts
+    ):
+        added += run_added  # runs in slug order: as if counted in one process
+        taken_off += run_taken
         title_papers.update(run_title_papers)
         run = slugs[run_start : run_start + len(run_streams)]
         streams.update(zip(run, run_streams, strict=True))
         titles.update(zip(run, run_titles, strict=True))
         own_case.update(zip(run, run_case, strict=True))
         run_start += len(run)
+    base = update.old.counts if update else tuple(Counter() for _ in PhraseCounter.COUNTS)
+    counts = tag_counts.merged(base, added, taken_off)
+    del update, added, taken_off, base
+    corpus.update = None
+    if counts_cache:
+        tag_counts.save(
+            counts_cache,
+            tag_counts.CountState(
+                tag_counts.code_digest(), pool, table.corpus, digests, counts, title_papers
+            ),
+        )
+    counter = PhraseCounter(corpus.pool)
+    counter.add_counts(counts)
     stats = counter.stats()
-    del counter
+    del counter, counts
     generic = generic_words(stats, len(slugs))
 
     def dropped(key: tuple[str, ...], stats: PhraseStats) -> bool:

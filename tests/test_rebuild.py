@@ -12,6 +12,7 @@ import pytest
 
 import generator.render
 import generator.render_runs
+from generator import tag_counts
 from generator.build import BuildError, Paths, generate
 from generator.merge import paper_key
 from generator.parse import read_dumps
@@ -169,3 +170,26 @@ def test_a_changed_page_replaces_a_symlink_in_its_way_without_writing_through_it
     assert report.pages.changed > 100
     assert len(moved_across) == (report.pages.changed if cross_device else 0)
     assert not Path(staging).exists()
+
+
+def test_an_added_dump_writes_from_the_kept_tag_counts_what_a_fresh_build_writes(
+    tmp_path, monkeypatch
+):
+    """The tags stage keeps its corpus counts in .cache/ and, when a dump
+    adds papers, counts only what is new (tag_counts.py): the pages are
+    those of a build that counted everything."""
+    root = project(tmp_path / "p", [KEPT])
+    generate(Paths.at(root))
+    assert (Paths.at(root).cache / "tag-counts.pickle").stat().st_size > 10_000
+    (root / "dumps" / REMOVED.name).write_text(REMOVED.read_text(encoding="utf-8"))
+    plans = []
+    real_plan = tag_counts.plan
+    monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
+    generate(Paths.at(root))
+    monkeypatch.undo()
+    fresh = project(tmp_path / "fresh", [KEPT, REMOVED])
+    generate(Paths.at(fresh))
+
+    (update,) = plans
+    assert update is not None and len(update.new) > 50 and update.delta.keys
+    assert tree(root / "site_src") == tree(fresh / "site_src")

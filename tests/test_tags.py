@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.tags_golden import tag_inputs
+from generator import tag_counts
 from generator.acronyms import find_definitions
 from generator.build import BuildError, Paths, generate
 from generator.clean import clean_text
@@ -409,3 +410,76 @@ def test_tags_do_not_depend_on_how_many_processes_read_the_papers(seed_site):
     assert len(one[0]) > 500 and sum(len(k) for _, k in one[2]) > 4 * len(keywords)
     assert result(2) == one
     assert result(3) == one
+
+
+def tag_result(got) -> tuple:
+    tags = [(t.slug, t.name, t.papers) for t in got.tags]
+    return tags, list(got.paper_tags.items()), list(got.paper_keywords.items())
+
+
+# An old paper that uses an acronym only a later paper defines: once the
+# corpus reads it, the old paper's counts must be taken off and made again.
+USES_QZX = "Training QZX models on molecular graphs is hard. QZX models scale badly."
+DEFINES_QZX = "We introduce quantum zebra xylophones (QZX) for graphs. QZX models scale."
+
+
+def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
+    seed_site, tmp_path, monkeypatch
+):
+    """A build that adds papers reuses the last build's corpus counts
+    (tag_counts.py): new papers counted in full, old ones only for keys new
+    to the pool, an old paper whose acronym the corpus now reads otherwise
+    counted again. Tags, names, members, each paper's tags and keywords,
+    and the counts kept for the next build, are those of a count from
+    scratch."""
+    keywords, texts, titles = tag_inputs(seed_site)
+    keywords["zz-uses-qzx"], texts["zz-uses-qzx"] = ["QZX models", "molecular graphs"], USES_QZX
+    keywords["zz-defines-qzx"], texts["zz-defines-qzx"] = ["QZX", "zebra xylophones"], DEFINES_QZX
+    titles.update({"zz-uses-qzx": "Training QZX models", "zz-defines-qzx": "Zebra xylophones"})
+    rules = load_rules(seed_site / "tags.yml")
+    slugs = sorted(keywords)
+    late = set(slugs[::6]) | {"zz-defines-qzx"}  # a sixth of the papers come later
+
+    def subset(mapping: dict, keep) -> dict:
+        return {s: v for s, v in mapping.items() if keep(s)}
+
+    def early(s):
+        return s not in late
+
+    kept = tmp_path / "kept.pickle"
+    build_tags(
+        subset(keywords, early), subset(texts, early), subset(titles, early), rules, 2, False, kept
+    )
+    plans = []
+    real_plan = tag_counts.plan
+    monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
+    updated = build_tags(keywords, texts, titles, rules, 2, False, kept)
+    monkeypatch.undo()
+
+    (update,) = plans
+    assert update is not None and update.new == late
+    assert len(update.delta.keys) > 20 and "QZX" in update.changed_acronyms
+    fresh = tmp_path / "fresh.pickle"
+    assert tag_result(updated) == tag_result(
+        build_tags(keywords, texts, titles, rules, 2, False, fresh)
+    )
+    ours, theirs = tag_counts.load(kept), tag_counts.load(fresh)
+    assert [dict(c) for c in ours.counts] == [dict(c) for c in theirs.counts]
+    assert (ours.title_papers, ours.pool, ours.papers) == (
+        theirs.title_papers, theirs.pool, theirs.papers,
+    )  # fmt: skip
+
+
+def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
+    keywords, texts, titles = tag_inputs(seed_site)
+    kept = tmp_path / "kept.pickle"
+    build_tags(keywords, texts, titles, None, 1, False, kept)
+    edited = sorted(texts)[3]
+    texts[edited] += " We also study sparse autoencoders."
+    plans = []
+    real_plan = tag_counts.plan
+    monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
+    again = build_tags(keywords, texts, titles, None, 1, False, kept)
+    monkeypatch.undo()
+    assert plans == [None]
+    assert tag_result(again) == tag_result(build_tags(keywords, texts, titles, None, 1, False))

@@ -1,0 +1,134 @@
+"""The tags stage's corpus counts, kept between builds (.cache/tag-counts.pickle).
+
+Reading every text for PhraseCounter is most of the tags stage. Its counts
+are sums over the papers, and each key is counted on its own, so when a
+dump adds papers the last build's sums need only:
+
+- the new papers, counted in full;
+- the old papers, counted for the keys that joined the pool (delta), since
+  the pool of a grown archive holds the old pool;
+- the old papers whose acronyms changed (the corpus now agrees on another
+  long form): their old counts taken off, their new ones added.
+
+The result is the counter a cold build makes (tests/test_tags.py checks it).
+Anything else (a paper removed or edited, a pool that lost a key, other
+generator code) means a full count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .tag_stats import KeyTables, key_tables, prefixes_of
+from .tag_words import Acronyms
+
+VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_digest() -> str:
+    """The generator's Python code: counts made by other code are not reused."""
+    h = hashlib.sha256(f"tag-counts {VERSION}".encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def paper_digest(text: str, title: str) -> bytes:
+    return hashlib.blake2b(f"{title}\0{text}".encode(), digest_size=16).digest()
+
+
+@dataclass
+class CountState:
+    """What a build counted: PhraseCounter.counts() and the title counts
+    of the pool, over the papers (slug -> paper_digest) read with the
+    corpus acronyms."""
+
+    code: str
+    pool: set
+    corpus: Acronyms
+    papers: dict[str, bytes]
+    counts: tuple[Counter, ...]
+    title_papers: Counter
+
+
+@dataclass(frozen=True)
+class Update:
+    """How to bring a CountState to the current archive."""
+
+    old: CountState
+    new: frozenset  # slugs counted in full
+    delta: KeyTables  # keys new to the pool; key_words: only words new to it
+    old_tables: KeyTables  # the old pool, to take changed papers' counts off
+    changed_acronyms: frozenset  # short forms the corpus reads differently now
+
+
+def load(path: Path) -> CountState | None:
+    """None when missing, unreadable or made by other code."""
+    try:
+        with open(path, "rb") as f:
+            state = pickle.load(f)
+    except Exception:  # a cache: any failure only costs a full count
+        return None
+    if not isinstance(state, CountState) or state.code != code_digest():
+        return None
+    return state
+
+
+def save(path: Path, state: CountState) -> None:
+    """Written whole, then renamed: an interrupted build leaves the old file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def plan(
+    old: CountState | None, papers: dict[str, bytes], pool: set, corpus: Acronyms
+) -> Update | None:
+    """The update from old to these papers, pool and corpus acronyms;
+    None when only a full count will do."""
+    if old is None:
+        return None
+    if any(papers.get(slug) != digest for slug, digest in old.papers.items()):
+        return None  # a paper removed or edited: its old counts are unknown
+    if not old.pool <= pool:
+        return None  # counts of a key that left the pool would have to go
+    added = pool - old.pool
+    tables = key_tables(added)
+    old_words = {w for key in old.pool for w in key}
+    delta = KeyTables(
+        tables.keys,
+        prefixes_of(added),
+        tables.first,
+        tables.first_long,
+        tables.single,
+        tables.key_words - old_words,
+    )
+    changed = {s for s in corpus.keys() | old.corpus.keys() if corpus.get(s) != old.corpus.get(s)}
+    new = frozenset(slug for slug in papers if slug not in old.papers)
+    return Update(old, new, delta, key_tables(old.pool), frozenset(changed))
+
+
+def merged(base: tuple[Counter, ...], added: list, removed: list) -> tuple[Counter, ...]:
+    """base + added - removed, each a PhraseCounter.counts(); what a count
+    from scratch gives: the same entries with the same numbers (only their
+    order differs, and no reader depends on it)."""
+    out = tuple(Counter(c) for c in base)
+    for counts in added:
+        for total, part in zip(out, counts, strict=True):
+            total.update(part)
+    if removed:
+        for counts in removed:
+            for total, part in zip(out, counts, strict=True):
+                total.subtract(part)
+        for total in out:
+            for key in [k for k, n in total.items() if n <= 0]:
+                del total[key]
+    return out
