@@ -55,6 +55,11 @@ class CountState:
     papers: dict[str, bytes]
     counts: tuple[Counter, ...]
     title_papers: Counter
+    # What the later passes read of each paper, so an old paper is not read
+    # again (tags._read_texts): its words, its title's, own_capitalised.
+    words: dict[str, list[tuple[str, ...]]]
+    title_words: dict[str, list[tuple[str, ...]]]
+    own_case: dict[str, Counter]
 
 
 @dataclass(frozen=True)

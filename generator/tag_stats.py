@@ -108,6 +108,15 @@ def occurrences(words: Words, keys: set, prefixes: set, first: set | None = None
                 yield i, j
 
 
+def holds_any(stream: list[Words], tables: KeyTables) -> bool:
+    """Whether a PhraseCounter of these tables would count anything in a
+    paper of these words (bar word_papers): a key occurs, or a key word."""
+    if not tables.key_words.isdisjoint(chain.from_iterable(stream)):
+        return True
+    keys, prefixes, first = tables.keys, tables.prefixes, tables.first
+    return any(next(occurrences(words, keys, prefixes, first), None) for words in stream)
+
+
 def _case(word: str, surface: str) -> int:
     """+1 for a capitalised use of word, -1 for a lower-case one, 0 when the
     surface is no plain spelling of it (a number, an acronym spelled out)."""

@@ -31,6 +31,7 @@ from .tag_stats import (
     PhraseStats,
     alone_share,
     generic_words,
+    holds_any,
     is_generic,
     is_lone_word,
     is_truncated,
@@ -49,7 +50,6 @@ from .tag_words import (
     CandidateReader,
     acronym_table,
     canonical_words,
-    looked_up,
     segments,
     singular,
 )
@@ -156,39 +156,50 @@ def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict]:
 def _read_texts(c: _Corpus, start: int, end: int):
     """Each text is read once: the corpus statistics of the pool, and per
     paper only what later steps need (its words, its title's words, the
-    case of its own lone candidates), to keep memory low. With the last
-    build's counts (c.update, tag_counts.py), an old paper is counted only
-    for the keys new to the pool, or, when the corpus reads one of its
-    acronyms differently now, counted afresh with its old counts taken off."""
+    case of its own lone candidates, with a 0 for each lone word looked
+    at), to keep memory low. With the last build's counts and words
+    (c.update, tag_counts.py), an old paper is read again only to count a
+    key new to the pool that its words hold, to look at a lone word it did
+    not have, or to count it afresh, its old counts taken off, when the
+    corpus reads one of its acronyms differently now."""
     counter = PhraseCounter(c.pool)
     pool, up = c.pool.keys, c.update
     delta = PhraseCounter(up.delta, count_words=False) if up else None
     taken = PhraseCounter(up.old_tables) if up else None
-    streams, titles, own_case = [], [], []
+    words: dict[str, tuple] = {}  # slug -> (its words, its title's words), when read afresh
+    own_case: dict[str, Counter] = {}  # slug -> own_capitalised, when looked at afresh
     title_papers: Counter = Counter()
     for s in c.slugs[start:end]:
+        text, title = c.texts.get(s, ""), c.titles.get(s, "")
         acronyms = c.table.for_paper(s)
-        text = c.texts.get(s, "")
-        stream = segments(text, acronyms)
-        title = c.titles.get(s, "")
-        title_keys = pool
-        if up is None or s in up.new:
-            counter.add(stream)
-        else:
-            title_keys = up.delta.keys  # the old title counts hold the old pool's
-            if up.changed_acronyms and not up.changed_acronyms.isdisjoint(looked_up(stream)):
-                taken.add(segments(text, {**up.old.corpus, **c.table.own.get(s, {})}))
-                counter.add(stream)
-            else:
-                delta.add(stream)
-        streams.append([seg.words for seg in stream])
         lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in pool}
-        own_case.append(own_capitalised(stream, lone) if lone else Counter())
-        titles.append([seg.words for seg in segments(title, acronyms)])
+        stream, fresh = None, True
+        if up is None or s in up.new:
+            stream = segments(text, acronyms)
+            counter.add(stream)
+            title_keys = pool
+        elif any(a in text or a in title for a in up.changed_acronyms):
+            # (An acronym's look-up key is a prefix of its word: LLM, LLMs.)
+            stream = segments(text, acronyms)
+            taken.add(segments(text, {**up.old.corpus, **c.table.own.get(s, {})}))
+            counter.add(stream)
+            title_keys = up.delta.keys  # the old title counts hold the old pool's
+        else:
+            fresh, title_keys = False, up.delta.keys
+            if holds_any(up.old.words[s], up.delta):
+                stream = segments(text, acronyms)
+                delta.add(stream)
+        if fresh:
+            title_words = [seg.words for seg in segments(title, acronyms)]
+            words[s] = ([seg.words for seg in stream], title_words)
+        if fresh or not lone <= up.old.own_case[s].keys():
+            stream = stream or segments(text, acronyms)
+            case = own_capitalised(stream, lone) if lone else Counter()
+            own_case[s] = Counter({**dict.fromkeys(sorted(lone), 0), **case})
         title_papers.update(w for w in set(canonical_words(title)) if (w,) in title_keys)
     added = [counter.counts()] + ([delta.counts()] if up else [])
     taken_off = [taken.counts()] if up and taken.word_papers else []
-    return (added, taken_off), streams, titles, own_case, title_papers
+    return (added, taken_off), words, own_case, title_papers
 
 
 def _count_kept(c: _Corpus, start: int, end: int) -> tuple[Counter, Counter]:
@@ -251,27 +262,36 @@ def build_tags(
     title_papers: Counter = Counter(update.old.title_papers if update else ())
     added, taken_off = [], []
     streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
-    run_start = 0
-    for (run_added, run_taken), run_streams, run_titles, run_case, run_title_papers in each_paper(
-        _read_texts
-    ):
+    if update:  # an old paper's words stay its words
+        streams.update(update.old.words)
+        titles.update(update.old.title_words)
+        own_case.update(update.old.own_case)
+    for (run_added, run_taken), run_words, run_case, run_title_papers in each_paper(_read_texts):
         added += run_added  # runs in slug order: as if counted in one process
         taken_off += run_taken
         title_papers.update(run_title_papers)
-        run = slugs[run_start : run_start + len(run_streams)]
-        streams.update(zip(run, run_streams, strict=True))
-        titles.update(zip(run, run_titles, strict=True))
-        own_case.update(zip(run, run_case, strict=True))
-        run_start += len(run)
+        for s, (words, title_words) in run_words.items():
+            streams[s], titles[s] = words, title_words
+        own_case.update(run_case)
     base = update.old.counts if update else tuple(Counter() for _ in PhraseCounter.COUNTS)
     counts = tag_counts.merged(base, added, taken_off)
+    if update and len(streams) != len(slugs):  # a bug, not a dump: every paper has words
+        raise AssertionError(f"tags: {len(slugs) - len(streams)} papers without words")
     del update, added, taken_off, base
     corpus.update = None
     if counts_cache:
         tag_counts.save(
             counts_cache,
             tag_counts.CountState(
-                tag_counts.code_digest(), pool, table.corpus, digests, counts, title_papers
+                tag_counts.code_digest(),
+                pool,
+                table.corpus,
+                digests,
+                counts,
+                title_papers,
+                streams,
+                titles,
+                own_case,
             ),
         )
     counter = PhraseCounter(corpus.pool)
