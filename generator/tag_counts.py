@@ -22,10 +22,11 @@ import os
 import pickle
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .tag_stats import KeyTables, key_tables, prefixes_of
-from .tag_words import Acronyms
+from .tag_words import Acronyms, plain_words
 
 VERSION = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -39,8 +40,9 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def paper_digest(text: str, title: str) -> bytes:
-    return hashlib.blake2b(f"{title}\0{text}".encode(), digest_size=16).digest()
+def paper_digest(text: str, title: str, keywords: list[str]) -> bytes:
+    data = "\0".join([title, text, *keywords])
+    return hashlib.blake2b(data.encode(), digest_size=16).digest()
 
 
 @dataclass
@@ -60,6 +62,10 @@ class CountState:
     words: dict[str, list[tuple[str, ...]]]
     title_words: dict[str, list[tuple[str, ...]]]
     own_case: dict[str, Counter]
+    # Each paper's candidates (tags._read_candidates) and the long forms
+    # they were trimmed with.
+    cands: dict[str, dict[tuple[str, ...], str]]
+    long_forms: set
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,43 @@ def save(path: Path, state: CountState) -> None:
     os.replace(tmp, path)
 
 
+@dataclass(frozen=True)
+class Known:
+    """The last build's candidates, and when a paper's still hold."""
+
+    cands: dict[str, dict[tuple[str, ...], str]]
+    unchanged: frozenset  # slugs whose title, text and keywords are as they were
+    changed_acronyms: frozenset  # short forms the corpus reads differently now
+    long_form_words: frozenset  # first and last words of long forms added or gone
+
+    def hold(self, slug: str, keywords: list[str], text: str, title: str) -> bool:
+        """A keyword reads its acronyms (in the paper's text) and the long
+        forms its first and last words may start or end (tag_words.trim)."""
+        if slug not in self.unchanged:
+            return False
+        if any(a in text or a in title for a in self.changed_acronyms):
+            return False
+        ends = self.long_form_words
+        return not ends or ends.isdisjoint(chain.from_iterable(map(plain_words, keywords)))
+
+
+def changed_acronyms(old: CountState, corpus: Acronyms) -> frozenset:
+    return frozenset(
+        s for s in corpus.keys() | old.corpus.keys() if corpus.get(s) != old.corpus.get(s)
+    )
+
+
+def known_candidates(
+    old: CountState | None, papers: dict[str, bytes], corpus: Acronyms, long_forms: set
+) -> Known | None:
+    if old is None:
+        return None
+    unchanged = frozenset(s for s, digest in old.papers.items() if papers.get(s) == digest)
+    moved = long_forms ^ old.long_forms
+    ends = frozenset(w for key in moved for w in (key[0], key[-1]))
+    return Known(old.cands, unchanged, changed_acronyms(old, corpus), ends)
+
+
 def plan(
     old: CountState | None, papers: dict[str, bytes], pool: set, corpus: Acronyms
 ) -> Update | None:
@@ -116,9 +159,8 @@ def plan(
         tables.single,
         tables.key_words - old_words,
     )
-    changed = {s for s in corpus.keys() | old.corpus.keys() if corpus.get(s) != old.corpus.get(s)}
     new = frozenset(slug for slug in papers if slug not in old.papers)
-    return Update(old, new, delta, key_tables(old.pool), frozenset(changed))
+    return Update(old, new, delta, key_tables(old.pool), changed_acronyms(old, corpus))
 
 
 def merged(base: tuple[Counter, ...], added: list, removed: list) -> tuple[Counter, ...]:

@@ -280,6 +280,11 @@ def _word_key(word: str) -> tuple[str, ...]:
     return canonical_words(word)
 
 
+def plain_words(phrase: str) -> set[str]:
+    """A keyword's canonical words as trim() reads them: no acronym spelled out."""
+    return {w for word in phrase.split() for w in _word_key(word)}
+
+
 def _flat(keys) -> tuple[str, ...]:
     return tuple(chain.from_iterable(keys))
 

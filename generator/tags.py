@@ -136,13 +136,21 @@ class _Corpus:
     kept: KeyTables | None = None
     shown: Callable[[str], list[str]] | None = None
     update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
+    known: tag_counts.Known | None = None  # the last build's candidates
 
 
-def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict]:
-    """Candidates per paper, best first, one per key."""
+def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict | None]:
+    """Candidates per paper, best first, one per key; None where the last
+    build's still hold (c.known)."""
     candidate = c.reader  # a worker's reader remembers its earlier runs' keywords
+    known = c.known
     out = []
     for slug in c.slugs[start:end]:
+        if known and known.hold(
+            slug, c.keywords[slug], c.texts.get(slug, ""), c.titles.get(slug, "")
+        ):
+            out.append(None)
+            continue
         acronyms = c.table.for_paper(slug)
         seen: dict[tuple[str, ...], str] = {}
         for keyword in c.keywords[slug]:
@@ -242,6 +250,14 @@ def build_tags(
     long_forms = {k for k in table.long_names if k not in TRIM_END}  # not "SOTA"
     reader = CandidateReader(long_forms)
     corpus = _Corpus(slugs, paper_keywords, paper_texts, paper_titles, table, long_forms, reader)
+    digests = {
+        s: tag_counts.paper_digest(
+            paper_texts.get(s, ""), paper_titles.get(s, ""), paper_keywords[s]
+        )
+        for s in slugs
+    }
+    last = tag_counts.load(counts_cache) if counts_cache else None
+    corpus.known = tag_counts.known_candidates(last, digests, table.corpus, long_forms)
 
     bar = progress_bar(len(slugs), "tags", progress, steps=PASSES)
 
@@ -249,14 +265,14 @@ def build_tags(
         return map_runs(fn, corpus, len(slugs), jobs, bar.update)
 
     cands = corpus.cands = dict(zip(slugs, joined(each_paper(_read_candidates)), strict=True))
+    for s in slugs:
+        if cands[s] is None:
+            cands[s] = corpus.known.cands[s]
+    corpus.known = None
     shared = Counter(key for slug in slugs for key in cands[slug])
     pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
     corpus.pool = key_tables(pool)  # built once, read by every run
 
-    digests = {
-        s: tag_counts.paper_digest(paper_texts.get(s, ""), paper_titles.get(s, "")) for s in slugs
-    }
-    last = tag_counts.load(counts_cache) if counts_cache else None
     update = corpus.update = tag_counts.plan(last, digests, pool, table.corpus)
     del last
     title_papers: Counter = Counter(update.old.title_papers if update else ())
@@ -292,6 +308,8 @@ def build_tags(
                 streams,
                 titles,
                 own_case,
+                cands,
+                long_forms,
             ),
         )
     counter = PhraseCounter(corpus.pool)

@@ -421,6 +421,10 @@ def tag_result(got) -> tuple:
 # corpus reads it, the old paper's counts must be taken off and made again.
 USES_QZX = "Training QZX models on molecular graphs is hard. QZX models scale badly."
 DEFINES_QZX = "We introduce quantum zebra xylophones (QZX) for graphs. QZX models scale."
+# An old keyword that a later long form keeps whole: its candidate changes
+# from "zebra xylophones" (a boilerplate word trimmed) to "novel zebra xylophones".
+NAMES_NZX = "We build novel zebra xylophones for music. Novel zebra xylophones sound good."
+DEFINES_NZX = "We present novel zebra xylophones (NZX), a kind of music model."
 
 
 def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
@@ -433,12 +437,18 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     and the counts kept for the next build, are those of a count from
     scratch."""
     keywords, texts, titles = tag_inputs(seed_site)
-    keywords["zz-uses-qzx"], texts["zz-uses-qzx"] = ["QZX models", "molecular graphs"], USES_QZX
+    keywords["zz-uses-qzx"], texts["zz-uses-qzx"] = ["QZX"], USES_QZX  # no long form word
     keywords["zz-defines-qzx"], texts["zz-defines-qzx"] = ["QZX", "zebra xylophones"], DEFINES_QZX
+    keywords["zz-names-nzx"], texts["zz-names-nzx"] = ["novel zebra xylophones"], NAMES_NZX
+    keywords["zz-defines-nzx"], texts["zz-defines-nzx"] = ["NZX", "music model"], DEFINES_NZX
     titles.update({"zz-uses-qzx": "Training QZX models", "zz-defines-qzx": "Zebra xylophones"})
+    titles.update({"zz-names-nzx": "Zebra xylophones", "zz-defines-nzx": "NZX"})
     rules = load_rules(seed_site / "tags.yml")
     slugs = sorted(keywords)
-    late = set(slugs[::6]) | {"zz-defines-qzx"}  # a sixth of the papers come later
+    late = (set(slugs[::6]) | {"zz-defines-qzx", "zz-defines-nzx"}) - {
+        "zz-names-nzx",
+        "zz-uses-qzx",
+    }
 
     def subset(mapping: dict, keep) -> dict:
         return {s: v for s, v in mapping.items() if keep(s)}
@@ -468,6 +478,15 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     assert (ours.title_papers, ours.pool, ours.papers) == (
         theirs.title_papers, theirs.pool, theirs.papers,
     )  # fmt: skip
+    assert ours.words == theirs.words
+    assert ours.title_words == theirs.title_words
+    # An old paper's own capitalisation may still hold words that since
+    # joined the pool (no longer looked up): the rest is the same.
+    assert ours.own_case.keys() == theirs.own_case.keys()
+    for slug, case in theirs.own_case.items():
+        assert {w: n for w, n in ours.own_case[slug].items() if w in case} == case
+    assert ours.cands == theirs.cands
+    assert ours.cands["zz-names-nzx"] == {key("novel zebra xylophones"): "novel zebra xylophones"}
 
 
 def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
