@@ -17,6 +17,7 @@ generator code) means a full count.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from .tag_stats import KeyTables, key_tables, prefixes_of
+from .tag_stats import KeyTables, holds_key, key_tables, prefixes_of
 from .tag_words import Acronyms, plain_words
 
 VERSION = 1
@@ -66,6 +67,12 @@ class CountState:
     # they were trimmed with.
     cands: dict[str, dict[tuple[str, ...], str]]
     long_forms: set
+    # The kept phrases before and after the contained filter, the counts
+    # that filter read (standalone_counts) and each paper's mentions.
+    first_kept: set
+    standalone: tuple[Counter, Counter]
+    kept: set
+    mentions: dict[str, list[tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -79,13 +86,35 @@ class Update:
     changed_acronyms: frozenset  # short forms the corpus reads differently now
 
 
+@dataclass(frozen=True)
+class Rescan:
+    """Which papers a pass over the kept phrases must read again, when the
+    last build's results are brought up to date: those read afresh, and
+    those where a phrase kept then or now, not both, occurs."""
+
+    old_words: dict[str, list[tuple[str, ...]]]  # the last build's words of each paper
+    reread: frozenset  # papers new or read again (tags._read_texts)
+    moved: KeyTables  # phrases kept then or now, not both
+    old_tables: KeyTables  # the phrases kept then
+
+    def again(self, slug: str, *streams: list[tuple[str, ...]]) -> bool:
+        return slug in self.reread or any(holds_key(s, self.moved) for s in streams)
+
+
+def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Rescan:
+    return Rescan(old.words, reread, key_tables(old_kept ^ kept), key_tables(old_kept))
+
+
 def load(path: Path) -> CountState | None:
     """None when missing, unreadable or made by other code."""
     try:
+        gc.disable()  # a pickle of many small objects: the collector only slows it
         with open(path, "rb") as f:
             state = pickle.load(f)
     except Exception:  # a cache: any failure only costs a full count
         return None
+    finally:
+        gc.enable()
     if not isinstance(state, CountState) or state.code != code_digest():
         return None
     return state

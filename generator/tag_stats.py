@@ -111,8 +111,11 @@ def occurrences(words: Words, keys: set, prefixes: set, first: set | None = None
 def holds_any(stream: list[Words], tables: KeyTables) -> bool:
     """Whether a PhraseCounter of these tables would count anything in a
     paper of these words (bar word_papers): a key occurs, or a key word."""
-    if not tables.key_words.isdisjoint(chain.from_iterable(stream)):
-        return True
+    return not tables.key_words.isdisjoint(chain.from_iterable(stream)) or holds_key(stream, tables)
+
+
+def holds_key(stream: list[Words], tables: KeyTables) -> bool:
+    """Whether one of the keys occurs in these words."""
     keys, prefixes, first = tables.keys, tables.prefixes, tables.first
     return any(next(occurrences(words, keys, prefixes, first), None) for words in stream)
 

@@ -53,7 +53,7 @@ from .tag_words import (
     segments,
     singular,
 )
-from .workers import job_count, joined, map_runs
+from .workers import Alongside, job_count, joined, map_runs
 
 PASSES = 5  # each_paper passes in build_tags, for the progress bar
 KEYWORDS_SHOWN = 8
@@ -137,6 +137,7 @@ class _Corpus:
     shown: Callable[[str], list[str]] | None = None
     update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
     known: tag_counts.Known | None = None  # the last build's candidates
+    rescan: tag_counts.Rescan | None = None  # for a pass over kept phrases: who to read
 
 
 def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict | None]:
@@ -210,14 +211,27 @@ def _read_texts(c: _Corpus, start: int, end: int):
     return (added, taken_off), words, own_case, title_papers
 
 
-def _count_kept(c: _Corpus, start: int, end: int) -> tuple[Counter, Counter]:
-    return standalone_counts((c.streams[s] for s in c.slugs[start:end]), c.kept)
+def _count_kept(c: _Corpus, start: int, end: int):
+    """standalone_counts of the papers; with c.rescan, of the papers it
+    names only, with their counts of the last build to take off."""
+    r, run = c.rescan, c.slugs[start:end]
+    if r is None:
+        return standalone_counts((c.streams[s] for s in run), c.kept), None
+    again = [s for s in run if r.again(s, c.streams[s])]
+    old = [r.old_words[s] for s in again if s in r.old_words]
+    return (
+        standalone_counts((c.streams[s] for s in again), c.kept),
+        standalone_counts(old, r.old_tables),
+    )
 
 
-def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...]]]:
-    kept = c.kept
+def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...]] | None]:
+    """Per paper; None where c.rescan says the last build's still hold."""
+    kept, r = c.kept, c.rescan
     return [
         mentions(c.title_words[s], c.streams[s], kept.keys, kept.prefixes, kept.first)
+        if r is None or r.again(s, c.title_words[s], c.streams[s])
+        else None
         for s in c.slugs[start:end]
     ]
 
@@ -274,7 +288,7 @@ def build_tags(
     corpus.pool = key_tables(pool)  # built once, read by every run
 
     update = corpus.update = tag_counts.plan(last, digests, pool, table.corpus)
-    del last
+    last = update.old if update else None  # the rest is brought up to date only with the counts
     title_papers: Counter = Counter(update.old.title_papers if update else ())
     added, taken_off = [], []
     streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
@@ -282,12 +296,14 @@ def build_tags(
         streams.update(update.old.words)
         titles.update(update.old.title_words)
         own_case.update(update.old.own_case)
+    reread = set()  # papers whose words were read here
     for (run_added, run_taken), run_words, run_case, run_title_papers in each_paper(_read_texts):
         added += run_added  # runs in slug order: as if counted in one process
         taken_off += run_taken
         title_papers.update(run_title_papers)
         for s, (words, title_words) in run_words.items():
             streams[s], titles[s] = words, title_words
+        reread.update(run_words)
         own_case.update(run_case)
     base = update.old.counts if update else tuple(Counter() for _ in PhraseCounter.COUNTS)
     counts = tag_counts.merged(base, added, taken_off)
@@ -295,27 +311,10 @@ def build_tags(
         raise AssertionError(f"tags: {len(slugs) - len(streams)} papers without words")
     del update, added, taken_off, base
     corpus.update = None
-    if counts_cache:
-        tag_counts.save(
-            counts_cache,
-            tag_counts.CountState(
-                tag_counts.code_digest(),
-                pool,
-                table.corpus,
-                digests,
-                counts,
-                title_papers,
-                streams,
-                titles,
-                own_case,
-                cands,
-                long_forms,
-            ),
-        )
     counter = PhraseCounter(corpus.pool)
     counter.add_counts(counts)
     stats = counter.stats()
-    del counter, counts
+    del counter
     generic = generic_words(stats, len(slugs))
 
     def dropped(key: tuple[str, ...], stats: PhraseStats) -> bool:
@@ -329,25 +328,48 @@ def build_tags(
             or is_lone_word(key, stats, title_papers)
         )
 
-    kept = {key for key in pool if not dropped(key, stats)}
+    first_kept = kept = {key for key in pool if not dropped(key, stats)}
     corpus.kept = key_tables(kept)
-    total, alone = Counter(), Counter()
-    for run_total, run_alone in each_paper(_count_kept):
-        total.update(run_total)
-        alone.update(run_alone)
-    share = alone_share(total, alone)
+    if last:
+        corpus.rescan = tag_counts.rescan(last, frozenset(reread), last.first_kept, kept)
+    runs = each_paper(_count_kept)
+    standalone = tag_counts.merged(
+        last.standalone if last else (Counter(), Counter()),
+        [found for found, _ in runs],
+        [taken for _, taken in runs if taken],
+    )
+    del runs
+    share = alone_share(*standalone)
     kept = {k for k in kept if k in keep or share.get(k, 1.0) >= CONTAINED_SHARE}
     corpus.kept = key_tables(kept)
+    if last:
+        corpus.rescan = tag_counts.rescan(last, frozenset(reread), last.kept, kept)
     merge = {
         **compound_merges(Counter({k: shared[k] for k in kept})),
         **{k: k[:-1] for k in kept if k[-1] in GENERIC_HEADS and k[:-1] in kept},
         **merge,
     }
+    found = dict(zip(slugs, joined(each_paper(_find_mentions)), strict=True))
+    corpus.rescan = None
+    for s in slugs:
+        if found[s] is None:
+            found[s] = last.mentions[s]
+    del last
+    saving = None
+    if counts_cache:  # written by another process while this one goes on
+        state = tag_counts.CountState(
+            tag_counts.code_digest(), pool, table.corpus, digests, counts, title_papers,
+            streams, titles, own_case, cands, long_forms, first_kept, standalone, kept, found,
+        )  # fmt: skip
+        saving = Alongside(tag_counts.save, counts_cache, state, jobs=jobs)
+        del state
+    del counts, standalone
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
-    for s, found in zip(slugs, joined(each_paper(_find_mentions)), strict=True):
-        for key in found:
+    for s in slugs:
+        for key in found[s]:
             cands[s].setdefault(key, "")
+    del found
 
     finals: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -433,6 +455,8 @@ def build_tags(
     corpus.shown = shown
     paper_keywords_shown = dict(zip(slugs, joined(each_paper(_shown_keywords)), strict=True))
     bar.close()
+    if saving:
+        saving.result()
     return TagResult(tags, paper_tags, paper_keywords_shown)
 
 

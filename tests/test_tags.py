@@ -460,6 +460,7 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     build_tags(
         subset(keywords, early), subset(texts, early), subset(titles, early), rules, 2, False, kept
     )
+    first = tag_counts.load(kept)
     plans = []
     real_plan = tag_counts.plan
     monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
@@ -486,6 +487,11 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     for slug, case in theirs.own_case.items():
         assert {w: n for w, n in ours.own_case[slug].items() if w in case} == case
     assert ours.cands == theirs.cands
+    assert (ours.first_kept, ours.kept, ours.mentions) == (
+        theirs.first_kept, theirs.kept, theirs.mentions,
+    )  # fmt: skip
+    assert [dict(c) for c in ours.standalone] == [dict(c) for c in theirs.standalone]
+    assert ours.first_kept != first.first_kept and ours.kept != first.kept  # both moved
     assert ours.cands["zz-names-nzx"] == {key("novel zebra xylophones"): "novel zebra xylophones"}
 
 
