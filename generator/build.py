@@ -100,6 +100,7 @@ def generate(
                 sorted(paths.dumps.glob("*.txt")), [paths.root / "tags.yml"], site_url, skip_bad
             )
             manifest = freshness.load(paths.manifest)
+            code = freshness.code_digest()
             if freshness.is_fresh(
                 manifest, inputs, paths.site_src, GENERATED_DIRS, GENERATED_FILES
             ):
@@ -149,8 +150,19 @@ def generate(
     staging = paths.cache / "pages.new"  # beside the keyword cache: one file system
     with stage("render"):  # changed pages into staging; nothing in site_src/ yet
         units = [lambda: render_files(report.archive, site_url), *page_units(report.archive)]
+        # Pages whose inputs the last build rendered, by this code, in files
+        # as it left them, are not rendered again (render_runs.py).
+        last = manifest if manifest and manifest.code == code else None
         try:
-            staged = render_staged(units, paths.site_src, staging, jobs, progress)
+            staged = render_staged(
+                units,
+                paths.site_src,
+                staging,
+                jobs,
+                progress,
+                last.pages if last else None,
+                last.files if last else None,
+            )
         except RenderError as exc:
             raise BuildError(str(exc), report) from exc
         del units
@@ -159,7 +171,8 @@ def generate(
         deleted = move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
         report.pages = PageCounts(len(staged.changed), len(staged.unchanged), deleted)
         files = freshness.file_states(paths.site_src, staged.paths)
-        freshness.save(paths.manifest, Manifest(inputs, files, accounting_lines(report)))
+        log = accounting_lines(report)
+        freshness.save(paths.manifest, Manifest(inputs, files, log, code, staged.inputs))
     return report
 
 

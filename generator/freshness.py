@@ -40,6 +40,8 @@ class Manifest:
     inputs: str  # digest of everything the stages read
     files: dict[str, list[int]]  # path under site_src -> [size, mtime_ns]
     log: list[str] = field(default_factory=list)  # what the build printed about the dumps
+    code: str = ""  # code_digest(): the pages below were rendered by this code
+    pages: dict[str, str] = field(default_factory=dict)  # path -> its inputs (render.Page)
 
 
 def input_digest(dumps: list[Path], config_files: list[Path], site_url: str, skip_bad: bool) -> str:
@@ -55,14 +57,24 @@ def input_digest(dumps: list[Path], config_files: list[Path], site_url: str, ski
         add(f"config:{path.name}", path.read_bytes() if path.exists() else b"(missing)")
     add("site_url", site_url.encode())
     add("skip_bad", str(skip_bad).encode())
+    add("code", code_digest().encode())
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """The generator's code and templates, and the libraries that shape its output."""
+    h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2", ".yml", ".json"):
-            add(f"code:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+            data = path.read_bytes()
+            h.update(f"code:{path.relative_to(PACKAGE).as_posix()}\0{len(data)}\0".encode())
+            h.update(data)
     for name in LIBRARIES:
         try:
-            add(f"lib:{name}", metadata.version(name).encode())
+            version = metadata.version(name)
         except metadata.PackageNotFoundError:
-            add(f"lib:{name}", b"(none)")
+            version = "(none)"
+        h.update(f"lib:{name}\0{version}\0".encode())
     return h.hexdigest()
 
 
@@ -80,7 +92,13 @@ def load(path: Path) -> Manifest | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != MANIFEST_VERSION:
             return None
-        return Manifest(data["inputs"], data["files"], data.get("log", []))
+        return Manifest(
+            data["inputs"],
+            data["files"],
+            data.get("log", []),
+            data.get("code", ""),
+            data.get("pages", {}),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no manifest, or not one we can trust: rebuild
 

@@ -9,10 +9,12 @@ title is pre-escaped because Material prints page titles unescaped.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -21,7 +23,7 @@ from markupsafe import Markup
 from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_feature_pages
 from .feeds import tag_feed_path
 from .merge import paper_key
-from .models import Archive, Dump, Paper
+from .models import Archive, Dump, Paper, Tag
 from .snippets import Snippets
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
@@ -73,6 +75,7 @@ class Context:
     new_in: dict[str, list[Paper]]  # dump name -> papers first seen there
     by_title: dict[str, Paper]  # paper_key(title) -> paper
     snippets: Snippets | None = None  # set by build_context
+    item_prints: dict[str, str] = field(default_factory=dict)  # tag_inputs' memo
 
 
 def build_context(archive: Archive, env: Environment) -> Context:
@@ -105,6 +108,58 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
 Unit = Callable[[], dict[str, str]]  # renders a few pages: relative path -> text
 
 
+@dataclass
+class Page:
+    """A unit of one page. inputs, for the pages a rebuild mostly leaves
+    as they were (papers, tags): all the page shows, so the same inputs
+    make the same page and render_runs need not render it again."""
+
+    path: str
+    render: Callable[[], str]
+    inputs: Callable[[], tuple] | None = None
+
+    def __call__(self) -> dict[str, str]:
+        return {self.path: self.render()}
+
+
+def fingerprint(inputs: tuple) -> str:
+    """Of a tuple of plain values (str, int, bool, None, tuples of them):
+    each part as its text (a str) or repr, with its kind and length, so
+    no two inputs give the same bytes. Long texts are hashed as they are:
+    repr of an abstract costs more than the hash."""
+    parts = []
+    for part in inputs:
+        text, kind = (part, "s") if isinstance(part, str) else (repr(part), "r")
+        parts.append(f"{kind}{len(text)}:{text}")
+    return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def paper_inputs(ctx: Context, p: Paper) -> tuple:
+    """What paper.md.j2 shows of a paper and of the tags, related papers and
+    dumps it links to. tests/test_render.py changes every field of each and
+    checks that what changes the page changes this."""
+    tags, papers, dumps = ctx.tags, ctx.papers, ctx.dumps
+    return (
+        p.slug, p.title, p.text, tuple(p.links), tuple(p.keywords),
+        tuple((t, tags[t].name) for t in p.tags),
+        tuple((r, papers[r].title, tuple(papers[r].code_links)) for r in p.related),
+        tuple((d, dumps[d].listing_date) for d in p.dumps),
+    )  # fmt: skip
+
+
+def tag_inputs(ctx: Context, tag: Tag) -> tuple:
+    """What tag.md.j2 shows: the tag and, per paper, its item with its
+    tags (but this one). Each paper's is fingerprinted once: a paper is
+    listed on each of its tags' pages."""
+    tags, papers, items = ctx.tags, ctx.papers, ctx.item_prints
+    for s in tag.papers:
+        if s not in items:
+            p = papers[s]
+            named = tuple((t, tags[t].name) for t in p.tags)
+            items[s] = fingerprint((s, p.title, p.text, tuple(p.code_links), named))
+    return tag.slug, tag.name, tuple(items[s] for s in tag.papers)
+
+
 def render_pages(archive: Archive) -> dict[str, str]:
     """Relative path under site_src -> page text, for every generated page."""
     pages: dict[str, str] = {}
@@ -124,17 +179,27 @@ def page_units(archive: Archive) -> list[Unit]:
 
     templates: dict = {}
 
-    def page(path: str, template: str, **values) -> Unit:
+    def page(path: str, template: str, inputs=None, **values) -> Page:
         # Looked up once: get_template checks the file's mtime on every call.
         if template not in templates:
             templates[template] = env.get_template(template)
         tpl = templates[template]
-        return lambda: {path: tpl.render(common, **values)}
+        return Page(path, lambda: tpl.render(common, **values), inputs)
 
-    units = [
-        page(f"papers/{p.slug}.md", "paper.md.j2", paper=p, root="../../") for p in archive.papers
+    units: list[Unit] = [
+        page(
+            f"papers/{p.slug}.md",
+            "paper.md.j2",
+            partial(paper_inputs, ctx, p),
+            paper=p,
+            root="../../",
+        )
+        for p in archive.papers
     ]
-    units += [page(f"tags/{t.slug}.md", "tag.md.j2", tag=t, root="../../") for t in archive.tags]
+    units += [
+        page(f"tags/{t.slug}.md", "tag.md.j2", partial(tag_inputs, ctx, t), tag=t, root="../../")
+        for t in archive.tags
+    ]
     letters: dict[str, list] = {}
     for tag in sorted(archive.tags, key=lambda t: (t.name.lower(), t.slug)):
         first = tag.name[:1].upper()

@@ -6,8 +6,10 @@ Python. Forked workers (workers.map_runs) render runs of the pages. Each
 compares a page with the file already in site_src/ and writes only a
 changed page, into a staging folder: no page comes back to the build
 process, so it never holds the whole site, and a rebuild that changes a few
-hundred pages moves only those. A failure in any page leaves site_src/ as
-it was; the staged pages are deleted.
+hundred pages moves only those. A paper or tag page whose inputs
+(render.Page) are those the last build rendered, in a file as that build
+left it (size and mtime), is not rendered at all. A failure in any page
+leaves site_src/ as it was; the staged pages are deleted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .progress import progress_bar
-from .render import Unit
+from .render import Page, Unit, fingerprint
 from .workers import job_count, map_runs
 from .writer import remove_stale, same_bytes
 
@@ -38,6 +40,7 @@ class Staged:
     changed: list[str]
     unchanged: list[str]
     paths: list[str]  # every page, sorted
+    inputs: dict[str, str]  # path -> fingerprint of its inputs, for pages that have them
 
 
 @dataclass
@@ -47,12 +50,27 @@ class _Job:
     units: list[Unit]
     site_src: Path
     staging: Path
+    last_inputs: dict[str, str]  # what the last build rendered each page from
+    last_files: dict[str, list[int]]  # and the [size, mtime_ns] it left each file with
 
 
-def _render_run(job: _Job, start: int, end: int) -> tuple[list[str], list[str]]:
-    changed, unchanged = [], []
+def _as_left(job: _Job, rel: str) -> bool:
+    try:
+        stat = os.stat(os.path.join(job.site_src, rel))
+    except OSError:
+        return False
+    return job.last_files.get(rel) == [stat.st_size, stat.st_mtime_ns]
+
+
+def _render_run(job: _Job, start: int, end: int):
+    changed, unchanged, inputs = [], [], {}
     made: set[Path] = set()
     for unit in job.units[start:end]:
+        if isinstance(unit, Page) and unit.inputs is not None:
+            inputs[unit.path] = fingerprint(unit.inputs())
+            if job.last_inputs.get(unit.path) == inputs[unit.path] and _as_left(job, unit.path):
+                unchanged.append(unit.path)
+                continue
         for rel, text in unit().items():
             data = text.encode("utf-8")
             if same_bytes(job.site_src / rel, data):
@@ -64,7 +82,7 @@ def _render_run(job: _Job, start: int, end: int) -> tuple[list[str], list[str]]:
                 made.add(path.parent)
             path.write_bytes(data)
             changed.append(rel)
-    return changed, unchanged
+    return changed, unchanged, inputs
 
 
 def render_staged(
@@ -73,27 +91,32 @@ def render_staged(
     staging: Path,
     jobs: int | None = None,
     progress: bool | None = None,
+    last_inputs: dict[str, str] | None = None,
+    last_files: dict[str, list[int]] | None = None,
 ) -> Staged:
     """Render every unit; changed pages go to staging (emptied first).
-    jobs: processes (default: all cores on a large site). Raises
-    RenderError, with staging removed, when a page fails."""
+    jobs: processes (default: all cores on a large site). last_inputs and
+    last_files: Staged.inputs of the last build, and the file states it
+    left (freshness.file_states). Raises RenderError, with staging
+    removed, when a page fails."""
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    job = _Job(units, site_src, staging)
+    job = _Job(units, site_src, staging, last_inputs or {}, last_files or {})
     try:
         with progress_bar(len(units), "render", progress, unit="page") as bar:
             runs = map_runs(_render_run, job, len(units), job_count(len(units), jobs), bar.update)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: {exc!r}") from exc
-    changed = [rel for run_changed, _ in runs for rel in run_changed]
-    unchanged = [rel for _, run_unchanged in runs for rel in run_unchanged]
+    changed = [rel for run_changed, _, _ in runs for rel in run_changed]
+    unchanged = [rel for _, run_unchanged, _ in runs for rel in run_unchanged]
+    inputs = {rel: print_ for _, _, run_inputs in runs for rel, print_ in run_inputs.items()}
     paths = sorted(changed + unchanged)
     twice = [path for path, n in Counter(paths).items() if n > 1]
     if twice:  # two units wrote one path: a bug, not a dump
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: pages rendered twice: {twice[:5]}")
-    return Staged(staging, changed, unchanged, paths)
+    return Staged(staging, changed, unchanged, paths, inputs)
 
 
 def move_in(staged: Staged, site_src: Path, dirs, files) -> int:

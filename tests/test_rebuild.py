@@ -193,3 +193,36 @@ def test_an_added_dump_writes_from_the_kept_tag_counts_what_a_fresh_build_writes
     (update,) = plans
     assert update is not None and len(update.new) > 50 and update.delta.keys
     assert tree(root / "site_src") == tree(fresh / "site_src")
+
+
+def test_pages_the_last_build_rendered_from_the_same_inputs_are_not_rendered_again(
+    tmp_path, monkeypatch
+):
+    """A paper or tag page whose inputs did not change is left alone,
+    unless its file is no longer what the last build wrote: then it is
+    rendered again. The result is a fresh build's."""
+    root = project(tmp_path / "p", [KEPT, REMOVED])
+    generate(Paths.at(root))
+    edited = sorted((root / "site_src" / "papers").glob("*.md"))[0]
+    edited.write_text("edited by hand\n")
+    with open(root / "tags.yml", "a") as rules:
+        rules.write("# a comment: the stages run again, no page changes\n")
+    checked = {}
+    real = generator.render_runs._as_left
+
+    def as_left(job, rel):
+        checked[rel] = real(job, rel)
+        return checked[rel]
+
+    monkeypatch.setattr(generator.render_runs, "_as_left", as_left)
+    report = generate(Paths.at(root), jobs=1)
+    monkeypatch.undo()
+    fresh = project(tmp_path / "fresh", [KEPT, REMOVED])
+    generate(Paths.at(fresh))
+
+    assert tree(root / "site_src") == tree(fresh / "site_src")
+    assert report.pages.changed == 1
+    assert checked.pop(f"papers/{edited.name}") is False
+    papers_and_tags = len(list((root / "site_src").glob("papers/*.md")))
+    papers_and_tags += len(list((root / "site_src").glob("tags/*.md"))) - 1  # not the index
+    assert list(checked.values()) == [True] * (papers_and_tags - 1)  # all but the edited one

@@ -94,3 +94,92 @@ def test_a_paper_titled_in_symbols_only_is_listed_on_its_dump_page():
     paper = Paper("paper-1a2b3c4d", title, ABSTRACT, ["001_x"], 3, text=ABSTRACT)
     pages = render_pages(Archive([dump], [paper], []))
     assert 'href="../../papers/paper-1a2b3c4d/"' in pages["dumps/001_x.md"]
+
+
+def linked_archive() -> Archive:
+    """Two dumps, three papers that relate to each other, two tags."""
+    second = Dump("002_y", "dumps/002_y.txt", "packed", None, [Entry("002_y", 2, "Third", "T.")])
+    archive = tiny_archive()
+    archive.dumps.append(second)
+    first, other = archive.papers
+    first.related, other.related = ["other", "third"], ["a-i-title-i"]
+    first.dumps = ["001_x", "002_y"]
+    third = Paper("third", "Third", "Third one. More.", ["002_y"], 2, text="Third one. More.")
+    third.links, third.tags = ["https://gitlab.com/c/d"], ["topic", "extra"]
+    other.tags = ["topic", "extra"]
+    archive.papers.append(third)
+    archive.tags[0].papers.append("third")
+    archive.tags.append(Tag("extra", "Extra", ["other", "third"]))
+    return archive
+
+
+def changed_value(value):
+    """Another value of the same kind, or None when there is none to make."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        return value + " changed"
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [*value[1:], "https://github.com/new/repo"]
+    return None  # a list of entries or problems: not shown on these pages
+
+
+LINKS = {
+    "papers": ("slug", "tags", "dumps", "related"),
+    "tags": ("slug", "papers"),
+    "dumps": ("name",),
+}
+
+
+def test_a_paper_or_tag_page_changes_only_when_its_inputs_do():
+    """render_runs skips a paper or tag page whose inputs (Page.inputs) are
+    the last build's. Every field of the paper, of the papers it relates
+    to or lists, of their tags and of their dumps is changed in turn: each
+    change that changes a page changes its inputs."""
+    import copy
+    from dataclasses import fields
+
+    from generator.render import Page, page_units
+
+    def pages(archive) -> dict[str, tuple[str, tuple]]:
+        units = [u for u in page_units(archive) if isinstance(u, Page) and u.inputs]
+        return {u.path: (u.render(), u.inputs()) for u in units}
+
+    base = pages(linked_archive())
+    assert {p for p in base if p.startswith(("papers/", "tags/"))} == set(base)
+    assert len(base) == 5
+    shown = missed = 0
+    for kind in ("papers", "tags", "dumps"):
+        for index in range(len(getattr(linked_archive(), kind))):
+            for f in fields(getattr(linked_archive(), kind)[index]):
+                archive = copy.deepcopy(linked_archive())
+                item = getattr(archive, kind)[index]
+                new = changed_value(getattr(item, f.name))
+                if new is None or f.name in LINKS[kind]:
+                    continue  # links between items: changed together below
+                setattr(item, f.name, new)
+                for path, (text, inputs) in pages(archive).items():
+                    if text != base[path][0]:
+                        shown += 1
+                        missed += inputs == base[path][1]
+    # Links: a paper leaves a tag, a related paper drops, a dump is renamed.
+    for change in ("tag", "related", "dump"):
+        archive = linked_archive()
+        first = archive.papers[0]
+        if change == "tag":
+            first.tags = []
+            archive.tags[0].papers.remove(first.slug)
+        elif change == "related":
+            first.related = first.related[:1]
+        else:
+            archive.dumps[0].name = "001_z"
+            for paper in archive.papers:
+                paper.dumps = ["001_z" if d == "001_x" else d for d in paper.dumps]
+        for path, (text, inputs) in pages(archive).items():
+            if text != base[path][0]:
+                shown += 1
+                missed += inputs == base[path][1]
+    assert shown > 20
+    assert missed == 0
