@@ -1,4 +1,4 @@
-"""The tags stage's corpus counts, kept between builds (.cache/tag-counts.pickle).
+"""The tags stage's work, kept between builds (.cache/tag-counts.pickle).
 
 Reading every text for PhraseCounter is most of the tags stage. Its counts
 are sums over the papers, and each key is counted on its own, so when a
@@ -6,13 +6,18 @@ dump adds papers the last build's sums need only:
 
 - the new papers, counted in full;
 - the old papers, counted for the keys that joined the pool (delta), since
-  the pool of a grown archive holds the old pool;
+  the pool of a grown archive holds the old pool; only those whose kept
+  words hold such a key are read again;
 - the old papers whose acronyms changed (the corpus now agrees on another
   long form): their old counts taken off, their new ones added.
 
-The result is the counter a cold build makes (tests/test_tags.py checks it).
-Anything else (a paper removed or edited, a pool that lost a key, other
-generator code) means a full count.
+Each paper's words, candidates and mentions are kept too, with the sums the
+contained filter reads: a pass over the kept phrases reads again only the
+papers where a phrase kept then or now, not both, occurs (Rescan).
+
+The result is what a build from scratch makes (tests/test_tags.py checks
+the tags and the kept state). Anything else (a paper removed or edited, a
+key leaving the pool, other generator code) means a count from scratch.
 """
 
 from __future__ import annotations
