@@ -78,6 +78,7 @@ class CountState:
     standalone: tuple[Counter, Counter]
     kept: set
     mentions: dict[str, list[tuple[str, ...]]]
+    definitions: dict[str, list[tuple[str, str]]]  # acronyms.find_definitions of each text
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,13 @@ class Known:
             return False
         ends = self.long_form_words
         return not ends or ends.isdisjoint(chain.from_iterable(map(plain_words, keywords)))
+
+
+def known_definitions(old: CountState | None, papers: dict[str, bytes]) -> dict | None:
+    """The acronym definitions of the papers whose text is as it was."""
+    if old is None:
+        return None
+    return {s: d for s, d in old.definitions.items() if papers.get(s) == old.papers[s]}
 
 
 def changed_acronyms(old: CountState, corpus: Acronyms) -> frozenset:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain
 from sys import intern
@@ -224,6 +224,7 @@ class AcronymTable:
     corpus: Acronyms  # acronyms the corpus agrees on
     long_names: dict[tuple[str, ...], Counter]  # long-form key -> spellings
     short_names: dict[tuple[str, ...], Counter]  # long-form key -> short forms
+    found: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # find_definitions
 
     def for_paper(self, slug: str) -> Acronyms:
         """Read only: the corpus table itself when the paper defines none."""
@@ -231,14 +232,20 @@ class AcronymTable:
         return {**self.corpus, **own} if own else self.corpus
 
 
-def acronym_table(texts: dict[str, str]) -> AcronymTable:
+def acronym_table(
+    texts: dict[str, str], known: dict[str, list[tuple[str, str]]] | None = None
+) -> AcronymTable:
+    """known: find_definitions of some of the texts, from a last build."""
     own: dict[str, Acronyms] = {}
     votes: dict[str, Counter] = defaultdict(Counter)
     long_names: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     short_names: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    found: dict[str, list[tuple[str, str]]] = {}
+    known = known or {}
     for slug in sorted(texts):
         mine: Acronyms = {}
-        for short, long in find_definitions(texts[slug]):
+        got = found[slug] = known[slug] if slug in known else find_definitions(texts[slug])
+        for short, long in got:
             words = canonical_words(long)
             if short in mine or not words:
                 continue
@@ -252,7 +259,7 @@ def acronym_table(texts: dict[str, str]) -> AcronymTable:
         words, n = min(counter.items(), key=lambda kv: (-kv[1], kv[0]))
         if n >= ACRONYM_AGREEMENT * sum(counter.values()):
             corpus[short] = words
-    return AcronymTable(own, corpus, long_names, short_names)
+    return AcronymTable(own, corpus, long_names, short_names, found)
 
 
 NOT_SPACE_OR_HYPHEN = re.compile(r"[^\s-]+")

@@ -259,11 +259,6 @@ def build_tags(
     with or without it."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
-    table = acronym_table({s: paper_texts.get(s, "") for s in slugs})
-    merge, banned, display, keep = resolve_rules(rules or TagRules(), table.corpus)
-    long_forms = {k for k in table.long_names if k not in TRIM_END}  # not "SOTA"
-    reader = CandidateReader(long_forms)
-    corpus = _Corpus(slugs, paper_keywords, paper_texts, paper_titles, table, long_forms, reader)
     digests = {
         s: tag_counts.paper_digest(
             paper_texts.get(s, ""), paper_titles.get(s, ""), paper_keywords[s]
@@ -271,6 +266,13 @@ def build_tags(
         for s in slugs
     }
     last = tag_counts.load(counts_cache) if counts_cache else None
+    table = acronym_table(
+        {s: paper_texts.get(s, "") for s in slugs}, tag_counts.known_definitions(last, digests)
+    )
+    merge, banned, display, keep = resolve_rules(rules or TagRules(), table.corpus)
+    long_forms = {k for k in table.long_names if k not in TRIM_END}  # not "SOTA"
+    reader = CandidateReader(long_forms)
+    corpus = _Corpus(slugs, paper_keywords, paper_texts, paper_titles, table, long_forms, reader)
     corpus.known = tag_counts.known_candidates(last, digests, table.corpus, long_forms)
 
     bar = progress_bar(len(slugs), "tags", progress, steps=PASSES)
@@ -360,6 +362,7 @@ def build_tags(
         state = tag_counts.CountState(
             tag_counts.code_digest(), pool, table.corpus, digests, counts, title_papers,
             streams, titles, own_case, cands, long_forms, first_kept, standalone, kept, found,
+            table.found,
         )  # fmt: skip
         saving = Alongside(tag_counts.save, counts_cache, state, jobs=jobs)
         del state

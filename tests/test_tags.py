@@ -487,6 +487,7 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     for slug, case in theirs.own_case.items():
         assert {w: n for w, n in ours.own_case[slug].items() if w in case} == case
     assert ours.cands == theirs.cands
+    assert ours.definitions == theirs.definitions
     assert (ours.first_kept, ours.kept, ours.mentions) == (
         theirs.first_kept, theirs.kept, theirs.mentions,
     )  # fmt: skip
@@ -500,11 +501,15 @@ def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_
     kept = tmp_path / "kept.pickle"
     build_tags(keywords, texts, titles, None, 1, False, kept)
     edited = sorted(texts)[3]
-    texts[edited] += " We also study sparse autoencoders."
+    texts[edited] += " We also study sparse zebra autoencoders (SZAs)."
     plans = []
     real_plan = tag_counts.plan
     monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
     again = build_tags(keywords, texts, titles, None, 1, False, kept)
     monkeypatch.undo()
     assert plans == [None]
-    assert tag_result(again) == tag_result(build_tags(keywords, texts, titles, None, 1, False))
+    fresh = tmp_path / "fresh.pickle"
+    assert tag_result(again) == tag_result(
+        build_tags(keywords, texts, titles, None, 1, False, fresh)
+    )
+    assert tag_counts.load(kept).definitions == tag_counts.load(fresh).definitions
