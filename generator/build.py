@@ -96,11 +96,15 @@ def generate(
     site_url = read_site_url(paths.root / "mkdocs.yml")  # feeds and exports use it
     if write:
         with stage("up-to-date check"):
+            code = freshness.code_digest()
             inputs = input_digest(
-                sorted(paths.dumps.glob("*.txt")), [paths.root / "tags.yml"], site_url, skip_bad
+                sorted(paths.dumps.glob("*.txt")),
+                [paths.root / "tags.yml"],
+                site_url,
+                skip_bad,
+                code,
             )
             manifest = freshness.load(paths.manifest)
-            code = freshness.code_digest()
             if freshness.is_fresh(
                 manifest, inputs, paths.site_src, GENERATED_DIRS, GENERATED_FILES
             ):

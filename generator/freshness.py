@@ -44,7 +44,10 @@ class Manifest:
     pages: dict[str, str] = field(default_factory=dict)  # path -> its inputs (render.Page)
 
 
-def input_digest(dumps: list[Path], config_files: list[Path], site_url: str, skip_bad: bool) -> str:
+def input_digest(
+    dumps: list[Path], config_files: list[Path], site_url: str, skip_bad: bool, code: str
+) -> str:
+    """code: code_digest()."""
     h = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -57,7 +60,7 @@ def input_digest(dumps: list[Path], config_files: list[Path], site_url: str, ski
         add(f"config:{path.name}", path.read_bytes() if path.exists() else b"(missing)")
     add("site_url", site_url.encode())
     add("skip_bad", str(skip_bad).encode())
-    add("code", code_digest().encode())
+    add("code", code.encode())
     return h.hexdigest()
 
 
@@ -80,11 +83,13 @@ def code_digest() -> str:
 
 def file_states(site_src: Path, paths) -> dict[str, list[int]]:
     root = str(site_src)  # os.path on str: pathlib costs more than the stat
-    states = {}
-    for rel in paths:
-        stat = os.stat(os.path.join(root, rel))
-        states[rel] = [stat.st_size, stat.st_mtime_ns]
-    return states
+    return {rel: file_state(root, rel) for rel in paths}
+
+
+def file_state(root: str, rel: str) -> list[int]:
+    """[size, mtime_ns]: what a manifest records of a file it lists."""
+    stat = os.stat(os.path.join(root, rel))
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def load(path: Path) -> Manifest | None:

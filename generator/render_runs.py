@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .freshness import file_state
 from .progress import progress_bar
 from .render import Page, Unit, fingerprint
 from .workers import job_count, map_runs
@@ -56,10 +57,9 @@ class _Job:
 
 def _as_left(job: _Job, rel: str) -> bool:
     try:
-        stat = os.stat(os.path.join(job.site_src, rel))
+        return job.last_files.get(rel) == file_state(str(job.site_src), rel)
     except OSError:
         return False
-    return job.last_files.get(rel) == [stat.st_size, stat.st_mtime_ns]
 
 
 def _render_run(job: _Job, start: int, end: int):

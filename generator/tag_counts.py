@@ -22,6 +22,7 @@ key leaving the pool, other generator code) means a count from scratch.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -31,19 +32,9 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from .tag_stats import KeyTables, holds_key, key_tables, prefixes_of
+from .freshness import code_digest
+from .tag_stats import KeyTables, holds_key, key_tables
 from .tag_words import Acronyms, plain_words
-
-VERSION = 1
-PACKAGE = Path(__file__).resolve().parent
-
-
-def code_digest() -> str:
-    """The generator's Python code: counts made by other code are not reused."""
-    h = hashlib.sha256(f"tag-counts {VERSION}".encode())
-    for path in sorted(PACKAGE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def paper_digest(text: str, title: str, keywords: list[str]) -> bytes:
@@ -57,7 +48,7 @@ class CountState:
     of the pool, over the papers (slug -> paper_digest) read with the
     corpus acronyms."""
 
-    code: str
+    code: str  # freshness.code_digest(): a state made by other code is not read
     pool: set
     corpus: Acronyms
     papers: dict[str, bytes]
@@ -111,8 +102,9 @@ def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Resc
     return Rescan(old.words, reread, key_tables(old_kept ^ kept), key_tables(old_kept))
 
 
-def load(path: Path) -> CountState | None:
-    """None when missing, unreadable or made by other code."""
+def load(path: Path, code: str | None = None) -> CountState | None:
+    """None when missing, unreadable or made by other code than code
+    (default: freshness.code_digest(), this code)."""
     try:
         gc.disable()  # a pickle of many small objects: the collector only slows it
         with open(path, "rb") as f:
@@ -121,7 +113,7 @@ def load(path: Path) -> CountState | None:
         return None
     finally:
         gc.enable()
-    if not isinstance(state, CountState) or state.code != code_digest():
+    if not isinstance(state, CountState) or state.code != (code or code_digest()):
         return None
     return state
 
@@ -147,19 +139,28 @@ class Known:
     def hold(self, slug: str, keywords: list[str], text: str, title: str) -> bool:
         """A keyword reads its acronyms (in the paper's text) and the long
         forms its first and last words may start or end (tag_words.trim)."""
-        if slug not in self.unchanged:
-            return False
-        if any(a in text or a in title for a in self.changed_acronyms):
+        if slug not in self.unchanged or may_read(self.changed_acronyms, text, title):
             return False
         ends = self.long_form_words
         return not ends or ends.isdisjoint(chain.from_iterable(map(plain_words, keywords)))
 
 
-def known_definitions(old: CountState | None, papers: dict[str, bytes]) -> dict | None:
-    """The acronym definitions of the papers whose text is as it was."""
+def may_read(shorts: frozenset, text: str, title: str) -> bool:
+    """Whether a paper may read one of these acronyms: its look-up key is a
+    prefix of the word (LLM, LLMs), so it is in the text."""
+    return any(a in text or a in title for a in shorts)
+
+
+def unchanged(old: CountState | None, papers: dict[str, bytes]) -> frozenset:
+    """The last build's papers whose title, text and keywords are as they were."""
     if old is None:
-        return None
-    return {s: d for s, d in old.definitions.items() if papers.get(s) == old.papers[s]}
+        return frozenset()
+    return frozenset(s for s, digest in old.papers.items() if papers.get(s) == digest)
+
+
+def known_definitions(old: CountState | None, same: frozenset) -> dict | None:
+    """The acronym definitions of the papers that are the same (unchanged())."""
+    return None if old is None else {s: old.definitions[s] for s in same}
 
 
 def changed_acronyms(old: CountState, corpus: Acronyms) -> frozenset:
@@ -169,38 +170,29 @@ def changed_acronyms(old: CountState, corpus: Acronyms) -> frozenset:
 
 
 def known_candidates(
-    old: CountState | None, papers: dict[str, bytes], corpus: Acronyms, long_forms: set
+    old: CountState | None, same: frozenset, corpus: Acronyms, long_forms: set
 ) -> Known | None:
     if old is None:
         return None
-    unchanged = frozenset(s for s, digest in old.papers.items() if papers.get(s) == digest)
     moved = long_forms ^ old.long_forms
     ends = frozenset(w for key in moved for w in (key[0], key[-1]))
-    return Known(old.cands, unchanged, changed_acronyms(old, corpus), ends)
+    return Known(old.cands, same, changed_acronyms(old, corpus), ends)
 
 
 def plan(
-    old: CountState | None, papers: dict[str, bytes], pool: set, corpus: Acronyms
+    old: CountState | None, same: frozenset, papers: dict, pool: set, corpus: Acronyms
 ) -> Update | None:
-    """The update from old to these papers, pool and corpus acronyms;
-    None when only a full count will do."""
+    """The update from old to these papers (same: unchanged()), pool and
+    corpus acronyms; None when only a full count will do."""
     if old is None:
         return None
-    if any(papers.get(slug) != digest for slug, digest in old.papers.items()):
+    if len(same) != len(old.papers):
         return None  # a paper removed or edited: its old counts are unknown
     if not old.pool <= pool:
         return None  # counts of a key that left the pool would have to go
-    added = pool - old.pool
-    tables = key_tables(added)
+    tables = key_tables(pool - old.pool)
     old_words = {w for key in old.pool for w in key}
-    delta = KeyTables(
-        tables.keys,
-        prefixes_of(added),
-        tables.first,
-        tables.first_long,
-        tables.single,
-        tables.key_words - old_words,
-    )
+    delta = dataclasses.replace(tables, key_words=tables.key_words - old_words)
     new = frozenset(slug for slug in papers if slug not in old.papers)
     return Update(old, new, delta, key_tables(old.pool), changed_acronyms(old, corpus))
 

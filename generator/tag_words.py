@@ -179,12 +179,6 @@ def segments(text: str, acronyms: Acronyms) -> list[Segment]:
     return out
 
 
-def looked_up(stream: list[Segment]) -> set[str]:
-    """The acronym look-up keys of a text's words (segments() reads
-    its acronyms with these)."""
-    return {_SHORT[w] for seg in stream for w in seg.surfaces if w in _SHORT}
-
-
 def _unusual(part, pieces, surfaces, canonical, bounds, acronyms) -> Segment:
     """A segment with a possessive "s" to skip or an acronym to spell out."""
     words, surf, starts, ends, whole = [], [], [], [], []

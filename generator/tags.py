@@ -19,7 +19,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from . import tag_counts
+from . import freshness, tag_counts
 from .acronyms import is_acronym, short_form_key
 from .models import Tag
 from .progress import progress_bar
@@ -187,8 +187,7 @@ def _read_texts(c: _Corpus, start: int, end: int):
             stream = segments(text, acronyms)
             counter.add(stream)
             title_keys = pool
-        elif any(a in text or a in title for a in up.changed_acronyms):
-            # (An acronym's look-up key is a prefix of its word: LLM, LLMs.)
+        elif tag_counts.may_read(up.changed_acronyms, text, title):
             stream = segments(text, acronyms)
             taken.add(segments(text, {**up.old.corpus, **c.table.own.get(s, {})}))
             counter.add(stream)
@@ -265,15 +264,17 @@ def build_tags(
         )
         for s in slugs
     }
-    last = tag_counts.load(counts_cache) if counts_cache else None
+    code = freshness.code_digest() if counts_cache else ""
+    last = tag_counts.load(counts_cache, code) if counts_cache else None
+    same = tag_counts.unchanged(last, digests)
     table = acronym_table(
-        {s: paper_texts.get(s, "") for s in slugs}, tag_counts.known_definitions(last, digests)
+        {s: paper_texts.get(s, "") for s in slugs}, tag_counts.known_definitions(last, same)
     )
     merge, banned, display, keep = resolve_rules(rules or TagRules(), table.corpus)
     long_forms = {k for k in table.long_names if k not in TRIM_END}  # not "SOTA"
     reader = CandidateReader(long_forms)
     corpus = _Corpus(slugs, paper_keywords, paper_texts, paper_titles, table, long_forms, reader)
-    corpus.known = tag_counts.known_candidates(last, digests, table.corpus, long_forms)
+    corpus.known = tag_counts.known_candidates(last, same, table.corpus, long_forms)
 
     bar = progress_bar(len(slugs), "tags", progress, steps=PASSES)
 
@@ -289,7 +290,7 @@ def build_tags(
     pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
     corpus.pool = key_tables(pool)  # built once, read by every run
 
-    update = corpus.update = tag_counts.plan(last, digests, pool, table.corpus)
+    update = corpus.update = tag_counts.plan(last, same, digests, pool, table.corpus)
     last = update.old if update else None  # the rest is brought up to date only with the counts
     title_papers: Counter = Counter(update.old.title_papers if update else ())
     added, taken_off = [], []
@@ -360,7 +361,7 @@ def build_tags(
     saving = None
     if counts_cache:  # written by another process while this one goes on
         state = tag_counts.CountState(
-            tag_counts.code_digest(), pool, table.corpus, digests, counts, title_papers,
+            code, pool, table.corpus, digests, counts, title_papers,
             streams, titles, own_case, cands, long_forms, first_kept, standalone, kept, found,
             table.found,
         )  # fmt: skip
