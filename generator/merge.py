@@ -10,21 +10,27 @@ later dumps never moves an existing page.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify
 
 from .models import Dump, Entry, Paper, Problem
 
 SLUG_MAX_LENGTH = 80
+# Runs of what str.isalnum() refuses: \w is exactly isalnum plus "_".
+NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def normalise_title(title: str) -> str:
     text = unicodedata.normalize("NFKC", title).casefold()
-    words = "".join(ch if ch.isalnum() else " " for ch in text).split()
-    return " ".join(words)
+    return NOT_ALNUM.sub(" ", text).strip()
 
 
+# A title recurs in many dumps and merge, the accounting and the dump pages
+# each ask for its key: computed once per title.
+@lru_cache(maxsize=1 << 18)
 def paper_key(title: str) -> str:
     """What unites entries into one paper: the normalised title, or the
     title as written when it is all symbols (it normalises to "")."""
@@ -65,7 +71,9 @@ def merge_entries(dumps: list[Dump]) -> tuple[list[Paper], list[Problem]]:
             if dump.name not in paper.dumps:
                 paper.dumps.append(dump.name)
             first = first_entry[key]
-            if " ".join(entry.abstract.split()) != " ".join(first.abstract.split()):
+            if entry.abstract != first.abstract and (
+                " ".join(entry.abstract.split()) != " ".join(first.abstract.split())
+            ):
                 warnings.append(
                     Problem(
                         dump.path,

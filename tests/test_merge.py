@@ -67,3 +67,12 @@ def test_collisions_are_broken_the_same_way_every_time():
     runs = [[(p.title, p.slug) for p in merge_entries(dumps)[0]] for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
     assert normalise_title("CAFÉ models?") == normalise_title("Café Models")
+
+
+def test_a_title_normalises_to_its_letters_and_digits_in_lower_case():
+    # Underscores, dashes, symbols and odd spaces all separate words;
+    # letters and digits of any script stay.
+    assert normalise_title("  Deep_Learning—for  Ünïcode\u00a0½ 3D-GS!? ") == (
+        "deep learning for ünïcode 1 2 3d gs"
+    )
+    assert normalise_title("Σ-Net: 数据 ﬁne") == "σ net 数据 fine"
