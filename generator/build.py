@@ -144,6 +144,7 @@ def generate(
         clock=report.clock,
         rules=rules,
         tag_counts=paths.cache / "tag-counts.pickle",
+        term_counts=paths.cache / "related-terms.pickle",
     )
     del cache
     # A dump left with no entries (refused whole under --skip-bad) gets no page.

@@ -7,7 +7,7 @@ from pathlib import Path
 from .clean import clean_text, extract_links
 from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text
 from .models import Paper, Tag
-from .related import related_papers
+from .related import RELATED_SHOWN, related_papers
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import build_tags
@@ -23,11 +23,13 @@ def enrich(
     clock: StageClock | None = None,
     rules: TagRules | None = None,
     tag_counts: Path | None = None,
+    term_counts: Path | None = None,
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords, tags and related papers in place; returns the tags and
     how many papers needed fresh keyword extraction. The keyword cache is
     saved once keywords are extracted, then emptied (KeywordCache.release).
-    tag_counts: where the tags stage keeps its corpus counts between builds."""
+    tag_counts, term_counts: where the tags stage keeps its corpus counts,
+    and related papers each text's term counts, between builds."""
     clock = clock or StageClock()
     with clock.stage("clean"):
         for paper in papers:
@@ -45,7 +47,7 @@ def enrich(
     workers = job_count(len(papers), None)
     if jobs is not None:
         workers = max(1, min(jobs, workers))
-    with Alongside(related_papers, papers, jobs=workers) as finding:
+    with Alongside(related_papers, papers, RELATED_SHOWN, term_counts, jobs=workers) as finding:
         with clock.stage("keywords"):
             # YAKE's candidates, best first, with the terms YAKE cannot see
             # (GPT-4, 3D, mixture-of-experts), cached together.

@@ -13,10 +13,14 @@ bench/related_bench.py prints time and memory up to 50,000 papers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from scipy import sparse
 
+from . import term_counts
 from .models import Paper
+from .term_counts import count_terms
 
 RELATED_SHOWN = 5
 TOP_TERMS = 64  # salient terms kept per paper for finding candidates
@@ -34,24 +38,39 @@ def paper_text(paper: Paper) -> str:
 
 def tfidf_matrix(texts: list[str]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (unigrams and bigrams, English stop words out)."""
-    # Imported here: scikit-learn takes a second to import, and on a large
-    # archive this runs in the process that finds related papers alongside
-    # the build (enrich.py), which then pays it instead of the build.
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    found, _ = count_terms(texts)
+    return tfidf_from_counts(found.matrix(), found.terms)
 
-    vectorizer = TfidfVectorizer(
-        stop_words="english",
-        ngram_range=(1, 2),
-        min_df=2 if len(texts) > 2 else 1,
-        max_df=0.5 if len(texts) > 10 else 1.0,
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b[^\W\d_][\w-]*\w\b",  # words of 2+ characters, not numbers
-        dtype=np.float64,
-    )
-    try:
-        return vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # no term survives (tiny or empty archive)
-        return sparse.csr_matrix((len(texts), 1))
+
+def tfidf_from_counts(counts: sparse.csr_matrix, terms: list[str]) -> sparse.csr_matrix:
+    """Term counts (rows: papers; columns: terms, in any order) -> the
+    matrix scikit-learn's TfidfVectorizer makes of the texts (sublinear tf,
+    smooth idf, terms in at least 2 papers and at most half of them,
+    columns in term order, rows of length 1), up to rounding; the same
+    counts in another column order give the same matrix, to the bit."""
+    n = counts.shape[0]
+    min_df = 2 if n > 2 else 1
+    max_df = 0.5 * n if n > 10 else n
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = np.flatnonzero((df >= min_df) & (df <= max_df))
+    if len(kept) == 0:  # no term survives (tiny or empty archive)
+        return sparse.csr_matrix((n, 1))
+    kept = kept[sorted(range(len(kept)), key=lambda k: terms[kept[k]])]  # term order
+    column = np.full(counts.shape[1], -1, dtype=np.int64)
+    column[kept] = np.arange(len(kept))
+    cols = column[counts.indices]
+    present = cols >= 0
+    rows = np.repeat(np.arange(n), np.diff(counts.indptr))[present]
+    idf = np.log((1 + n) / (1 + df[kept])) + 1
+    cols = cols[present]
+    weights = (1 + np.log(counts.data[present].astype(np.float64))) * idf[cols]
+    # From (row, column) pairs, scipy sorts each row's columns: the sums
+    # below run in column order, whatever order the counts came in.
+    matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(n, len(kept)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+    return matrix
 
 
 def top_per_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
@@ -162,10 +181,20 @@ def related_indices(matrix: sparse.csr_matrix, k: int = RELATED_SHOWN) -> list[l
     return result
 
 
-def related_papers(papers: list[Paper], k: int = RELATED_SHOWN) -> dict[str, list[str]]:
-    """Paper slug -> slugs of its k most similar papers, most similar first."""
+def related_papers(
+    papers: list[Paper], k: int = RELATED_SHOWN, cache: Path | None = None
+) -> dict[str, list[str]]:
+    """Paper slug -> slugs of its k most similar papers, most similar first.
+    cache: a file that keeps each text's term counts for the next build
+    (term_counts.py); the result is the same with or without it."""
     if not papers:
         return {}
-    matrix = tfidf_matrix([paper_text(p) for p in papers])
-    found = related_indices(matrix, k)
-    return {p.slug: [papers[j].slug for j in found[i]] for i, p in enumerate(papers)}
+    kept = term_counts.load(cache) if cache else None
+    found, _ = count_terms([paper_text(p) for p in papers], kept)
+    del kept
+    if cache:
+        term_counts.save(cache, found)
+    matrix = tfidf_from_counts(found.matrix(), found.terms)
+    del found
+    indices = related_indices(matrix, k)
+    return {p.slug: [papers[j].slug for j in indices[i]] for i, p in enumerate(papers)}

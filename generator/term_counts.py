@@ -1,0 +1,135 @@
+"""Each paper's term counts for related papers, kept between builds
+(.cache/related-terms.pickle).
+
+Reading the texts into terms (unigrams and bigrams, stop words out) and
+counting them was half of finding related papers. The counts of a text do
+not depend on the other papers, so a build reads only the texts the last
+one did not; the TF-IDF weights, which do depend on the whole corpus, are
+computed from the counts every time (related.tfidf_from_counts). With or
+without the kept counts, the matrix is the same, to the bit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+FORMAT = 1  # bumped when what is kept changes
+TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"  # words of 2+ characters, not numbers
+
+
+def analyser():
+    """Text -> its terms, as scikit-learn's TfidfVectorizer reads them."""
+    # Imported here: scikit-learn takes a second to import, paid by the
+    # process that finds related papers alongside the build (enrich.py).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        stop_words="english", ngram_range=(1, 2), token_pattern=TOKEN_PATTERN
+    )
+    return vectorizer.build_analyzer()
+
+
+def settings_key() -> str:
+    """What the terms of a text depend on besides the text: a change of
+    any, such as scikit-learn's stop words, means counting afresh."""
+    import sklearn
+
+    return f"{FORMAT} {sklearn.__version__} {TOKEN_PATTERN} 1-2 english"
+
+
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+@dataclass
+class TermCounts:
+    """Rows of term counts: row i holds ids[indptr[i]:indptr[i+1]] with
+    their counts; an id is a position in terms. Row order, id order and
+    the terms' order are whatever the build met them in; only the counts
+    matter (related.tfidf_from_counts sorts the terms)."""
+
+    terms: list[str]
+    indptr: np.ndarray
+    ids: np.ndarray
+    counts: np.ndarray
+    digests: list[bytes]  # text_digest of each row's text
+
+    def matrix(self) -> sparse.csr_matrix:
+        shape = (len(self.digests), len(self.terms))
+        return sparse.csr_matrix((self.counts, self.ids, self.indptr), shape=shape)
+
+
+def count_terms(texts: list[str], kept: TermCounts | None = None) -> tuple[TermCounts, int]:
+    """Term counts of every text, in order, reading only the texts that
+    kept (the last build's) does not hold. Returns them and how many texts
+    were read."""
+    digests = [text_digest(t) for t in texts]
+    terms = list(kept.terms) if kept else []
+    term_id = {t: i for i, t in enumerate(terms)}
+    row_of = {d: i for i, d in enumerate(kept.digests)} if kept else {}
+    analyse = None
+    rows: list[tuple[np.ndarray, np.ndarray]] = []
+    read = 0
+    for text, digest in zip(texts, digests, strict=True):
+        if (i := row_of.get(digest)) is not None:
+            a, b = kept.indptr[i], kept.indptr[i + 1]
+            rows.append((kept.ids[a:b], kept.counts[a:b]))
+            continue
+        analyse = analyse or analyser()
+        found: dict[int, int] = {}
+        for term in analyse(text):
+            t = term_id.setdefault(term, len(terms))
+            if t == len(terms):
+                terms.append(term)
+            found[t] = found.get(t, 0) + 1
+        rows.append(
+            (
+                np.fromiter(found.keys(), np.int32, len(found)),
+                np.fromiter(found.values(), np.int32, len(found)),
+            )
+        )
+        read += 1
+    lengths = np.fromiter((len(ids) for ids, _ in rows), np.int64, len(rows))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    ids = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int32)
+    counts = np.concatenate([c for _, c in rows]) if rows else np.zeros(0, np.int32)
+    return TermCounts(terms, indptr, ids, counts, digests), read
+
+
+def compact(found: TermCounts) -> TermCounts:
+    """The same counts with only the terms some row uses: a term of papers
+    gone is not kept for ever."""
+    used, ids = np.unique(found.ids, return_inverse=True)
+    terms = [found.terms[i] for i in used]
+    return TermCounts(terms, found.indptr, ids.astype(np.int32), found.counts, found.digests)
+
+
+def load(path: Path) -> TermCounts | None:
+    """The kept counts, or None when missing, unreadable or made with other
+    settings: then every text is read."""
+    try:
+        with path.open("rb") as f:
+            key, terms, indptr, ids, counts, digests = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return None
+    if key != settings_key():
+        return None
+    return TermCounts(terms.split("\n") if terms else [], indptr, ids, counts, digests)
+
+
+def save(path: Path, found: TermCounts) -> None:
+    found = compact(found)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    # One string for the terms: a list of 200,000 strings pickles and
+    # loads ten times slower. A term never holds a newline (TOKEN_PATTERN).
+    data = (settings_key(), "\n".join(found.terms), found.indptr, found.ids, found.counts)
+    with tmp.open("wb") as f:
+        pickle.dump((*data, found.digests), f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
