@@ -110,13 +110,17 @@ def occurrences(words: Words, keys: set, prefixes: set, first: set | None = None
 
 def holds_any(stream: list[Words], tables: KeyTables) -> bool:
     """Whether a PhraseCounter of these tables would count anything in a
-    paper of these words (bar word_papers): a key occurs, or a key word."""
+    paper of these words (bar word_papers): a key occurs, or a key word.
+    (A delta's key_words leave out the words counted already: a key may
+    occur without one, tag_counts.plan.)"""
     return not tables.key_words.isdisjoint(chain.from_iterable(stream)) or holds_key(stream, tables)
 
 
 def holds_key(stream: list[Words], tables: KeyTables) -> bool:
     """Whether one of the keys occurs in these words."""
     keys, prefixes, first = tables.keys, tables.prefixes, tables.first
+    if first.isdisjoint(chain.from_iterable(stream)):  # most papers: one look-up a word, in C
+        return False
     return any(next(occurrences(words, keys, prefixes, first), None) for words in stream)
 
 
