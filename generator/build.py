@@ -19,7 +19,7 @@ from .freshness import Manifest, input_digest
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
 from .parse import read_dumps
-from .render import GENERATED_DIRS, GENERATED_FILES, page_units, render_files
+from .render import GENERATED_DIRS, GENERATED_FILES, file_units, page_units
 from .render_runs import RenderError, move_in, render_staged
 from .search_index import BUNDLE_DIR, SHARD_PAGES, SearchIndexError, start_index
 from .stages import StageClock
@@ -154,7 +154,7 @@ def generate(
         return report
     staging = paths.cache / "pages.new"  # beside the keyword cache: one file system
     with stage("render"):  # changed pages into staging; nothing in site_src/ yet
-        units = [lambda: render_files(report.archive, site_url), *page_units(report.archive)]
+        units = [*file_units(report.archive, site_url), *page_units(report.archive)]
         # Pages whose inputs the last build rendered, by this code, in files
         # as it left them, are not rendered again (render_runs.py).
         last = manifest if manifest and manifest.code == code else None

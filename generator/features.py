@@ -1,14 +1,13 @@
 """Reader features rendered next to the core pages: the stats and
 papers-with-code pages (Markdown, called from render_pages), Atom feeds and
-the data export (plain files, called from render_files). Each feature keeps
-its logic in its own module."""
+the data export (plain files: feeds.py and export.py, called from
+render.file_units). Each feature keeps its logic in its own module."""
 
 from __future__ import annotations
 
 from jinja2 import Environment
 
-from .export import render_exports
-from .feeds import newest_first, render_feeds
+from .feeds import newest_first
 from .models import Archive, Paper
 from .stats import archive_stats
 
@@ -31,10 +30,3 @@ def render_feature_pages(env: Environment, ctx) -> dict[str, str]:
         ),
         "code.md": env.get_template("code.md.j2").render(ctx=ctx, papers=with_code, root="../"),
     }
-
-
-def render_feature_files(env: Environment, archive: Archive, site_url: str) -> dict[str, str]:
-    """Relative path under site_src -> file text, for the feeds and the export."""
-    files = render_feeds(env, archive, site_url)
-    files.update(render_exports(archive, site_url))
-    return files

@@ -26,6 +26,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .freshness import fingerprint
 from .models import Archive, Dump, Paper, Tag
 
 FEED_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -120,43 +121,73 @@ class FeedEntries:
         return self.rendered[key]
 
 
+class Feeds:
+    """Every feed of an archive, each rendered on its own: a tag's feed is
+    a page of its own for render_runs, rendered again only when
+    tag_inputs changed."""
+
+    def __init__(self, env: Environment, archive: Archive, site_url: str = ""):
+        self.template = env.get_template("feed.xml.j2")
+        self.entries = FeedEntries(env, archive)
+        self.archive, self.site_url = archive, site_url
+        self.papers = {p.slug: p for p in archive.papers}
+        order = {d.name: i for i, d in enumerate(archive.dumps)}
+        self.everything = newest_first(archive.papers, order)
+        # newest_first is a total order (slugs are unique): a tag's papers sort
+        # by their place in the whole archive's order, a cheaper key.
+        self.rank = {p.slug: i for i, p in enumerate(self.everything)}
+        self.item_prints: dict[str, str] = {}  # tag_inputs' memo
+
+    def latest(self) -> dict[str, str]:
+        """The archive-wide feed and the feed folders' sitemaps."""
+        if not self.archive.dumps:
+            return {}
+        base = feed_base(self.site_url, LATEST_FEED)
+        entries = self.entries
+        return {
+            "feeds/sitemap.xml": EMPTY_SITEMAP,
+            "feeds/tags/sitemap.xml": EMPTY_SITEMAP,
+            LATEST_FEED: self.template.render(
+                id=atom_id("feed", "latest"),
+                title="Paper archive: new papers",
+                subtitle="Papers new to the archive, newest dump first.",
+                path=LATEST_FEED,
+                page="",
+                updated=entries.dates[self.archive.dumps[-1].name],
+                entries=[entries.entry(p, base, None) for p in self.everything[:LATEST_ENTRIES]],
+                base=base,
+            ),
+        }
+
+    def shown(self, tag: Tag) -> list[Paper]:
+        newest = sorted(tag.papers, key=self.rank.__getitem__)[:TAG_ENTRIES]
+        return [self.papers[s] for s in newest]
+
+    def tag_feed(self, tag: Tag) -> str:
+        return render_tag_feed(self.template, self.entries, self.site_url, tag, self.shown(tag))
+
+    def tag_inputs(self, tag: Tag) -> tuple:
+        """All a tag's feed shows: the tag, the site address and its newest
+        papers, each with its date and its tags' names (fingerprinted once:
+        a paper is in the feeds of all its tags)."""
+        items, names = self.item_prints, self.entries.tag_names
+        for p in (shown := self.shown(tag)):
+            if p.slug not in items:
+                named = tuple((t, names[t]) for t in p.tags)
+                date = self.entries.updated(p)
+                items[p.slug] = fingerprint((p.slug, p.title, p.text, date, named))
+        return tag.slug, tag.name, self.site_url, tuple(items[p.slug] for p in shown)
+
+
 def render_feeds(env: Environment, archive: Archive, site_url: str = "") -> dict[str, str]:
     """Relative path under site_src -> Atom XML, for the latest feed and every tag."""
     if not archive.dumps:
         return {}
-    template = env.get_template("feed.xml.j2")
-    entries = FeedEntries(env, archive)
-    order = {d.name: i for i, d in enumerate(archive.dumps)}
-    papers = {p.slug: p for p in archive.papers}
-    everything = newest_first(archive.papers, order)
-    latest = everything[:LATEST_ENTRIES]
-    # newest_first is a total order (slugs are unique): a tag's papers sort
-    # by their place in the whole archive's order, a cheaper key.
-    rank = {p.slug: i for i, p in enumerate(everything)}
-    base = feed_base(site_url, LATEST_FEED)
-    feeds = {
-        "feeds/sitemap.xml": EMPTY_SITEMAP,
-        "feeds/tags/sitemap.xml": EMPTY_SITEMAP,
-        LATEST_FEED: template.render(
-            id=atom_id("feed", "latest"),
-            title="Paper archive: new papers",
-            subtitle="Papers new to the archive, newest dump first.",
-            path=LATEST_FEED,
-            page="",
-            updated=entries.dates[archive.dumps[-1].name],
-            entries=[entries.entry(p, base, None) for p in latest],
-            base=base,
-        ),
-    }
+    feeds = Feeds(env, archive, site_url)
+    files = feeds.latest()
     for tag in archive.tags:
-        feeds[tag_feed_path(tag.slug)] = render_tag_feed(
-            template,
-            entries,
-            site_url,
-            tag,
-            [papers[s] for s in sorted(tag.papers, key=rank.__getitem__)],
-        )
-    return feeds
+        files[tag_feed_path(tag.slug)] = feeds.tag_feed(tag)
+    return files
 
 
 def render_tag_feed(template, entries: FeedEntries, site_url: str, tag: Tag, papers: list[Paper]):

@@ -92,6 +92,18 @@ def file_state(root: str, rel: str) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def fingerprint(inputs: tuple) -> str:
+    """Of a tuple of plain values (str, int, bool, None, tuples of them):
+    each part as its text (a str) or repr, with its kind and length, so
+    no two inputs give the same bytes. Long texts are hashed as they are:
+    repr of an abstract costs more than the hash."""
+    parts = []
+    for part in inputs:
+        text, kind = (part, "s") if isinstance(part, str) else (repr(part), "r")
+        parts.append(f"{kind}{len(text)}:{text}")
+    return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def load(path: Path) -> Manifest | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

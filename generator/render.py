@@ -9,7 +9,6 @@ title is pre-escaped because Material prints page titles unescaped.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -20,8 +19,10 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_files, render_feature_pages
-from .feeds import tag_feed_path
+from .export import render_exports
+from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_pages
+from .feeds import Feeds, tag_feed_path
+from .freshness import fingerprint
 from .merge import paper_key
 from .models import Archive, Dump, Paper, Tag
 from .snippets import Snippets
@@ -122,18 +123,6 @@ class Page:
         return {self.path: self.render()}
 
 
-def fingerprint(inputs: tuple) -> str:
-    """Of a tuple of plain values (str, int, bool, None, tuples of them):
-    each part as its text (a str) or repr, with its kind and length, so
-    no two inputs give the same bytes. Long texts are hashed as they are:
-    repr of an abstract costs more than the hash."""
-    parts = []
-    for part in inputs:
-        text, kind = (part, "s") if isinstance(part, str) else (repr(part), "r")
-        parts.append(f"{kind}{len(text)}:{text}")
-    return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
-
-
 def paper_inputs(ctx: Context, p: Paper) -> tuple:
     """What paper.md.j2 shows of a paper and of the tags, related papers and
     dumps it links to. tests/test_render.py changes every field of each and
@@ -221,7 +210,15 @@ def page_units(archive: Archive) -> list[Unit]:
     return units
 
 
-def render_files(archive: Archive, site_url: str = "") -> dict[str, str]:
-    """Relative path under site_src -> text, for the files that are not
-    pages: Atom feeds, papers.json and papers.csv."""
-    return render_feature_files(make_env(), archive, site_url)
+def file_units(archive: Archive, site_url: str = "") -> list[Unit]:
+    """The files that are not pages, as units of work: the archive-wide
+    feed with papers.json and papers.csv, and each tag's Atom feed, a Page
+    of its own that is rendered again only when what it shows changed."""
+    feeds = Feeds(make_env(), archive, site_url)
+    units: list[Unit] = [lambda: {**feeds.latest(), **render_exports(archive, site_url)}]
+    if archive.dumps:  # no dump, no feed
+        units += [
+            Page(tag_feed_path(t.slug), partial(feeds.tag_feed, t), partial(feeds.tag_inputs, t))
+            for t in archive.tags
+        ]
+    return units

@@ -134,22 +134,23 @@ LINKS = {
 
 
 def test_a_paper_or_tag_page_changes_only_when_its_inputs_do():
-    """render_runs skips a paper or tag page whose inputs (Page.inputs) are
-    the last build's. Every field of the paper, of the papers it relates
-    to or lists, of their tags and of their dumps is changed in turn: each
-    change that changes a page changes its inputs."""
+    """render_runs skips a paper or tag page, or a tag's feed, whose inputs
+    (Page.inputs) are the last build's. Every field of the paper, of the
+    papers it relates to or lists, of their tags and of their dumps is
+    changed in turn: each change that changes a page changes its inputs."""
     import copy
     from dataclasses import fields
 
-    from generator.render import Page, page_units
+    from generator.render import Page, file_units, page_units
 
-    def pages(archive) -> dict[str, tuple[str, tuple]]:
-        units = [u for u in page_units(archive) if isinstance(u, Page) and u.inputs]
+    def pages(archive, site_url="https://example.org/a/") -> dict[str, tuple[str, tuple]]:
+        units = page_units(archive) + file_units(archive, site_url)
+        units = [u for u in units if isinstance(u, Page) and u.inputs]
         return {u.path: (u.render(), u.inputs()) for u in units}
 
     base = pages(linked_archive())
-    assert {p for p in base if p.startswith(("papers/", "tags/"))} == set(base)
-    assert len(base) == 5
+    assert {p for p in base if p.startswith(("papers/", "tags/", "feeds/tags/"))} == set(base)
+    assert len(base) == 7
     shown = missed = 0
     for kind in ("papers", "tags", "dumps"):
         for index in range(len(getattr(linked_archive(), kind))):
@@ -164,22 +165,28 @@ def test_a_paper_or_tag_page_changes_only_when_its_inputs_do():
                     if text != base[path][0]:
                         shown += 1
                         missed += inputs == base[path][1]
-    # Links: a paper leaves a tag, a related paper drops, a dump is renamed.
-    for change in ("tag", "related", "dump"):
-        archive = linked_archive()
+    # Links: a paper leaves a tag, a related paper drops, a dump is renamed
+    # (the same number, then another: feeds date papers by dump number), a
+    # paper is first seen in a later dump; then the site moves.
+    for change in ("tag", "related", "001_z", "005_x", "first dump", "site"):
+        archive, url = linked_archive(), "https://example.org/a/"
         first = archive.papers[0]
         if change == "tag":
             first.tags = []
             archive.tags[0].papers.remove(first.slug)
         elif change == "related":
             first.related = first.related[:1]
+        elif change == "first dump":
+            first.dumps = first.dumps[1:]
+        elif change == "site":
+            url = "https://example.org/b/"
         else:
-            archive.dumps[0].name = "001_z"
+            archive.dumps[0].name = change
             for paper in archive.papers:
-                paper.dumps = ["001_z" if d == "001_x" else d for d in paper.dumps]
-        for path, (text, inputs) in pages(archive).items():
+                paper.dumps = [change if d == "001_x" else d for d in paper.dumps]
+        for path, (text, inputs) in pages(archive, url).items():
             if text != base[path][0]:
                 shown += 1
                 missed += inputs == base[path][1]
-    assert shown > 20
+    assert shown > 25
     assert missed == 0
