@@ -133,13 +133,18 @@ def test_a_page_failing_in_a_worker_leaves_site_src_as_it_was(tmp_path, monkeypa
     assert not (Paths.at(root).cache / "pages.new").exists()
 
 
-@pytest.mark.parametrize("cross_device", [False, True])
+@pytest.mark.parametrize("way", ["held", "renamed", "copied"])
 def test_a_changed_page_replaces_a_symlink_in_its_way_without_writing_through_it(
-    tmp_path, monkeypatch, cross_device
+    tmp_path, monkeypatch, way
 ):
-    """Pages move from the staging folder into site_src/ by rename, or, when
-    the two are on different file systems, by copy: either way a symlink
-    where a page goes is replaced, and the file it points to is untouched."""
+    """Pages held in memory are written over the old files; pages beyond
+    what a run holds move from the staging folder into site_src/ by
+    rename, or, when the two are on different file systems, by copy. Every
+    way, a symlink where a page goes is replaced, and the file it points
+    to is untouched."""
+    cross_device = way == "copied"
+    if way != "held":
+        monkeypatch.setattr(generator.render_runs, "RUN_HELD_BYTES", 0)
     root = project(tmp_path / "p", [KEPT])
     generate(Paths.at(root))
     outside = tmp_path / "outside.md"
@@ -160,6 +165,15 @@ def test_a_changed_page_replaces_a_symlink_in_its_way_without_writing_through_it
 
     if cross_device:
         monkeypatch.setattr(generator.render_runs.os, "replace", across_devices)
+    written_over: list[str] = []
+    write_over = generator.render_runs.write_over
+
+    def counted(path, data):
+        if path.startswith(str(root)):  # not the fresh build's below
+            written_over.append(path)
+        write_over(path, data)
+
+    monkeypatch.setattr(generator.render_runs, "write_over", counted)
 
     report = generate(Paths.at(root))
 
@@ -169,6 +183,7 @@ def test_a_changed_page_replaces_a_symlink_in_its_way_without_writing_through_it
     assert not page.is_symlink() and outside.read_text() == "not the archive's\n"
     assert report.pages.changed > 100
     assert len(moved_across) == (report.pages.changed if cross_device else 0)
+    assert len(written_over) == (report.pages.changed if way == "held" else 0)
     assert not Path(staging).exists()
 
 
