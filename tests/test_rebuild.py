@@ -243,3 +243,18 @@ def test_pages_the_last_build_rendered_from_the_same_inputs_are_not_rendered_aga
     feeds = len(list((root / "site_src").glob("feeds/tags/*.xml"))) - 1  # not the sitemap
     assert feeds == papers_and_tags - len(list((root / "site_src").glob("papers/*.md")))
     assert list(checked.values()) == [True] * (papers_and_tags + feeds - 1)  # but the edited
+
+
+def test_a_page_written_over_an_old_file_is_exactly_the_new_page(tmp_path):
+    """Held pages are written into the old file, which is then cut to
+    length: a shorter page leaves nothing of the longer old one."""
+    from generator.render_runs import write_over
+
+    page = tmp_path / "page.md"
+    page.write_bytes(b"old page, longer than the new one\n" * 100)
+    write_over(str(page), b"new page\n")
+    assert page.read_bytes() == b"new page\n"
+    write_over(str(page), b"a longer page than before\n" * 3)
+    assert page.read_bytes() == b"a longer page than before\n" * 3
+    write_over(str(tmp_path / "new.md"), b"no file was there\n")
+    assert (tmp_path / "new.md").read_bytes() == b"no file was there\n"
