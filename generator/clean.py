@@ -33,10 +33,15 @@ TRAILING = ".,;:!?'\"*"
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
 
 
+# After " ".join(text.split()) a space is the only white space left (re's
+# \s and str.split() agree on what white space is): a plain " " is cheaper.
+SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,;:)])")
+
+
 def clean_text(text: str) -> str:
     if "\\" in text or "{" in text:  # every LaTeX pattern needs one; most abstracts have none
         text = clean_latex(text)
-    return re.sub(r"\s+([.,;:)])", r"\1", " ".join(text.split()))
+    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))
 
 
 def clean_latex(text: str) -> str:
@@ -72,7 +77,8 @@ def strip_trailing(url: str) -> str:
 def extract_links(text: str) -> list[str]:
     """http(s) links in order of appearance, without duplicates."""
     links: list[str] = []
-    if "http" not in text.lower() and "www." not in text.lower():  # the URL pattern needs one
+    lower = text.lower()
+    if "http" not in lower and "www." not in lower:  # the URL pattern needs one
         return links
     for match in URL.finditer(text):
         url = strip_trailing(match.group(0))
