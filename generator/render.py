@@ -136,17 +136,31 @@ def paper_inputs(ctx: Context, p: Paper) -> tuple:
     )  # fmt: skip
 
 
+def item_print(ctx: Context, slug: str) -> str:
+    """Fingerprint of a paper's item in a listing, with its tags; each
+    paper's is made once: a paper is listed on the pages of each of its
+    tags and dumps."""
+    items = ctx.item_prints
+    if slug not in items:
+        p, tags = ctx.papers[slug], ctx.tags
+        named = tuple((t, tags[t].name) for t in p.tags)
+        items[slug] = fingerprint((slug, p.title, p.text, tuple(p.code_links), named))
+    return items[slug]
+
+
 def tag_inputs(ctx: Context, tag: Tag) -> tuple:
     """What tag.md.j2 shows: the tag and, per paper, its item with its
-    tags (but this one). Each paper's is fingerprinted once: a paper is
-    listed on each of its tags' pages."""
-    tags, papers, items = ctx.tags, ctx.papers, ctx.item_prints
-    for s in tag.papers:
-        if s not in items:
-            p = papers[s]
-            named = tuple((t, tags[t].name) for t in p.tags)
-            items[s] = fingerprint((s, p.title, p.text, tuple(p.code_links), named))
-    return tag.slug, tag.name, tuple(items[s] for s in tag.papers)
+    tags (but this one)."""
+    return tag.slug, tag.name, tuple(item_print(ctx, s) for s in tag.papers)
+
+
+def dump_inputs(ctx: Context, dump: Dump, papers: list[Paper]) -> tuple:
+    """What dump.md.j2 shows: the dump, its counts and, per paper, its
+    item, marked new when first seen in this dump."""
+    new = dump.name
+    listed = tuple((item_print(ctx, p.slug), p.first_dump == new) for p in papers)
+    counts = (len(dump.entries), len(ctx.new_in[dump.name]))
+    return dump.name, dump.listing_date, dump.layout, counts, listed
 
 
 def render_pages(archive: Archive) -> dict[str, str]:
@@ -199,7 +213,10 @@ def page_units(archive: Archive) -> list[Unit]:
     listings = {d.name: dump_papers(ctx, d) for d in archive.dumps}
     for dump in archive.dumps:
         path = f"dumps/{dump.name}.md"
-        units.append(page(path, "dump.md.j2", dump=dump, papers=listings[dump.name], root="../../"))
+        inputs = partial(dump_inputs, ctx, dump, listings[dump.name])
+        units.append(
+            page(path, "dump.md.j2", inputs, dump=dump, papers=listings[dump.name], root="../../")
+        )
     units.append(page("dumps/index.md", "dumps_index.md.j2", listings=listings, root="../"))
     units.append(lambda: render_feature_pages(env, ctx))
     top_tags = sorted(archive.tags, key=lambda t: (-len(t.papers), t.slug))[:HOME_TAGS]
