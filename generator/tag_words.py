@@ -236,16 +236,19 @@ def acronym_table(
     short_names: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     found: dict[str, list[tuple[str, str]]] = {}
     known = known or {}
+    read: dict[str, tuple] = {}  # long form as written -> (words, display case): many repeat
     for slug in sorted(texts):
         mine: Acronyms = {}
         got = found[slug] = known[slug] if slug in known else find_definitions(texts[slug])
         for short, long in got:
-            words = canonical_words(long)
+            if long not in read:
+                read[long] = canonical_words(long), display_case(long)
+            words, shown = read[long]
             if short in mine or not words:
                 continue
             mine[short] = words
             votes[short][words] += 1
-            long_names[words][display_case(long)] += 1
+            long_names[words][shown] += 1
             short_names[words][short] += 1
         own[slug] = mine
     corpus = {}

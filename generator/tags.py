@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from slugify import slugify
@@ -286,7 +287,7 @@ def build_tags(
         if cands[s] is None:
             cands[s] = corpus.known.cands[s]
     corpus.known = None
-    shared = Counter(key for slug in slugs for key in cands[slug])
+    shared = Counter(chain.from_iterable(cands.values()))  # in slug order, like cands
     pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
     corpus.pool = key_tables(pool)  # built once, read by every run
 
@@ -393,11 +394,8 @@ def build_tags(
     # Each paper's tag keys, best first. A key is a tag while two papers
     # carry it; a paper keeps TAGS_PER_PAPER, so dropping a tag can leave
     # another with one paper: repeat until nothing changes.
-    tag_of: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for keys in cands.values():
-        for k in keys:
-            if k not in tag_of:
-                tag_of[k] = final(topic(k, kept))
+    distinct = dict.fromkeys(chain.from_iterable(cands.values()))  # each key once, in C
+    tag_of = {k: final(topic(k, kept)) for k in distinct}
     ranked = {
         s: list(dict.fromkeys(filter(None, map(tag_of.__getitem__, cands[s])))) for s in slugs
     }
@@ -415,9 +413,12 @@ def build_tags(
     # tags are named: other keys' spellings are not counted.
     spelled: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     merged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    named = {k for k in distinct if final(k) in vocabulary}  # few: look each up once
+    del distinct
     for s in slugs:
         for key, text in cands[s].items():
-            if text and (target := final(key)) in vocabulary:
+            if text and key in named:
+                target = final(key)
                 (spelled[key] if target == key else merged[target])[text] += 1
     for key, counter in stats.spellings.items():
         if (target := final(key)) in vocabulary:
