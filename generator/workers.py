@@ -51,16 +51,18 @@ def map_runs(
     papers: int,
     jobs: int,
     done: Callable[[int], Any] | None = None,
+    runs_per_job: int = RUNS_PER_JOB,
 ) -> list:
     """[fn(state, start, end)] over contiguous runs of range(papers), in
     run order; one run in this process when jobs is 1. done(n) is called as
-    each run of n papers is finished (a progress bar)."""
+    each run of n papers is finished (a progress bar). More runs per job
+    even out work whose cost varies from item to item."""
     done = done or (lambda n: None)
     if jobs <= 1:
         result = [fn(state, 0, papers)]
         done(papers)
         return result
-    runs = min(papers, jobs * RUNS_PER_JOB)
+    runs = min(papers, jobs * runs_per_job)
     bounds = [(papers * i // runs, papers * (i + 1) // runs) for i in range(runs)]
     global _task
     _task = (fn, state)
