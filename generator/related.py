@@ -55,7 +55,7 @@ def tfidf_from_counts(counts: sparse.csr_matrix, terms: list[str]) -> sparse.csr
     kept = np.flatnonzero((df >= min_df) & (df <= max_df))
     if len(kept) == 0:  # no term survives (tiny or empty archive)
         return sparse.csr_matrix((n, 1))
-    kept = kept[sorted(range(len(kept)), key=lambda k: terms[kept[k]])]  # term order
+    kept = np.array(sorted(kept.tolist(), key=terms.__getitem__), dtype=np.int64)  # term order
     column = np.full(counts.shape[1], -1, dtype=np.int64)
     column[kept] = np.arange(len(kept))
     cols = column[counts.indices]

@@ -19,18 +19,17 @@ as it was; the staged pages are deleted.
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .freshness import file_state
+from .freshness import file_state, fingerprint
 from .progress import progress_bar
-from .render import Page, Unit, fingerprint
+from .render import Page, Unit
 from .workers import job_count, map_runs
-from .writer import remove_stale, same_bytes
+from .writer import remove_stale, same_bytes, write_over
 
 # A page costs from microseconds (unchanged) to a second (the export): short
 # runs keep one slow run from finishing last (20,200 papers: 8.0 -> 6.9 s
@@ -155,22 +154,3 @@ def move_in(staged: Staged, site_src: Path, dirs, files) -> int:
                 write_over(target, source.read(size))
     shutil.rmtree(staged.staging, ignore_errors=True)
     return deleted
-
-
-def write_over(path: str, data: bytes) -> None:
-    """Write data into the file at path, in place when there is one: its
-    inode and blocks are kept, then it is cut to the new length (16 us a
-    page here, against 200 us with O_TRUNC, which frees the blocks first,
-    or for a new file). A symlink at path is replaced by a file: O_NOFOLLOW
-    refuses to open it."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
-    try:
-        fd = os.open(path, flags, 0o666)
-    except OSError as exc:
-        if exc.errno != errno.ELOOP:
-            raise
-        os.unlink(path)
-        fd = os.open(path, flags, 0o666)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.truncate()  # at the end of data: a longer old page loses its tail

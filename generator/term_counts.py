@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -37,10 +38,10 @@ def analyser():
 
 def settings_key() -> str:
     """What the terms of a text depend on besides the text: a change of
-    any, such as scikit-learn's stop words, means counting afresh."""
-    import sklearn
-
-    return f"{FORMAT} {sklearn.__version__} {TOKEN_PATTERN} 1-2 english"
+    any, such as scikit-learn's stop words, means counting afresh. (Its
+    version from the package metadata: importing it takes a second, which
+    a build with no new text need not pay.)"""
+    return f"{FORMAT} {metadata.version('scikit-learn')} {TOKEN_PATTERN} 1-2 english"
 
 
 def text_digest(text: str) -> bytes:

@@ -5,11 +5,13 @@ Rewriting them all cost seconds and gave every page a new mtime; instead a
 file whose bytes are already right is left alone (same_bytes), and only
 files that no page claims any more are deleted, with the folders they leave
 empty (remove_stale). The result is the same tree as deleting everything
-and writing it afresh. render_runs.py does the writing.
+and writing it afresh; a changed page is written into its old file
+(write_over). render_runs.py does the writing.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Container
@@ -57,3 +59,22 @@ def remove_stale(site_src: Path, pages: Container[str], dirs, files) -> int:
             if not os.listdir(folder):
                 os.rmdir(folder)
     return deleted
+
+
+def write_over(path: str, data: bytes) -> None:
+    """Write data into the file at path, in place when there is one: its
+    inode and blocks are kept, then it is cut to the new length (16 us a
+    page here, against 200 us with O_TRUNC, which frees the blocks first,
+    or for a new file). A symlink at path is replaced by a file: O_NOFOLLOW
+    refuses to open it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        os.unlink(path)
+        fd = os.open(path, flags, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.truncate()  # at the end of data: a longer old page loses its tail
