@@ -110,7 +110,7 @@ def generate(
             ):
                 report.up_to_date = manifest.log
                 return report
-    with stage("load libraries"):  # only when the stages run: seconds for sklearn and yake
+    with stage("load libraries"):  # only when the stages run: yake, numpy and scipy take a while
         from .enrich import enrich
         from .keywords import KeywordCache
 

@@ -29,8 +29,8 @@ LIBRARIES = (
     "markupsafe",
     "pyyaml",
     "python-slugify",
-    "scikit-learn",
     "numpy",
+    "scipy",
 )
 MANIFEST_VERSION = 1
 

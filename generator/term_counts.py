@@ -13,35 +13,36 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-FORMAT = 1  # bumped when what is kept changes
+from .stop_words import ENGLISH_STOP_WORDS
+
+FORMAT = 2  # bumped when what is kept changes
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"  # words of 2+ characters, not numbers
+TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def analyser():
-    """Text -> its terms, as scikit-learn's TfidfVectorizer reads them."""
-    # Imported here: scikit-learn takes a second to import, paid by the
-    # process that finds related papers alongside the build (enrich.py).
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(
-        stop_words="english", ngram_range=(1, 2), token_pattern=TOKEN_PATTERN
-    )
-    return vectorizer.build_analyzer()
+def terms_of(text: str) -> list[str]:
+    """Text -> its terms, as scikit-learn's TfidfVectorizer(stop_words=
+    "english", ngram_range=(1, 2), token_pattern=TOKEN_PATTERN) reads
+    them: the lower-cased words but stop words, then each two neighbours
+    among those. (Its analyser, written out: importing scikit-learn took a
+    second of every build with a new text; tests/test_term_counts.py
+    compares the two.)"""
+    words = [w for w in TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def settings_key() -> str:
     """What the terms of a text depend on besides the text: a change of
-    any, such as scikit-learn's stop words, means counting afresh. (Its
-    version from the package metadata: importing it takes a second, which
-    a build with no new text need not pay.)"""
-    return f"{FORMAT} {metadata.version('scikit-learn')} {TOKEN_PATTERN} 1-2 english"
+    any, such as the stop words, means counting afresh."""
+    stop = hashlib.blake2b(" ".join(sorted(ENGLISH_STOP_WORDS)).encode(), digest_size=8)
+    return f"{FORMAT} {TOKEN_PATTERN} 1-2 {stop.hexdigest()}"
 
 
 def text_digest(text: str) -> bytes:
@@ -74,7 +75,6 @@ def count_terms(texts: list[str], kept: TermCounts | None = None) -> tuple[TermC
     terms = list(kept.terms) if kept else []
     term_id = {t: i for i, t in enumerate(terms)}
     row_of = {d: i for i, d in enumerate(kept.digests)} if kept else {}
-    analyse = None
     rows: list[tuple[np.ndarray, np.ndarray]] = []
     read = 0
     for text, digest in zip(texts, digests, strict=True):
@@ -82,9 +82,8 @@ def count_terms(texts: list[str], kept: TermCounts | None = None) -> tuple[TermC
             a, b = kept.indptr[i], kept.indptr[i + 1]
             rows.append((kept.ids[a:b], kept.counts[a:b]))
             continue
-        analyse = analyse or analyser()
         found: dict[int, int] = {}
-        for term in analyse(text):
+        for term in terms_of(text):
             t = term_id.setdefault(term, len(terms))
             if t == len(terms):
                 terms.append(term)

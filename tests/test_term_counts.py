@@ -1,5 +1,6 @@
-"""Related papers' term counts kept between builds: the TF-IDF matrix made
-from them is scikit-learn's, and the kept counts change nothing."""
+"""Related papers' term counts kept between builds: a text's terms and the
+TF-IDF matrix made from them are scikit-learn's, and the kept counts change
+nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from generator import term_counts
 from generator.clean import clean_text
@@ -17,7 +18,8 @@ from generator.merge import merge_entries
 from generator.models import Paper
 from generator.parse import read_dumps
 from generator.related import paper_text, related_papers, tfidf_from_counts, tfidf_matrix
-from generator.term_counts import TOKEN_PATTERN, count_terms
+from generator.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
+from generator.term_counts import TOKEN_PATTERN, count_terms, terms_of
 
 SEEDS = Path(__file__).resolve().parent.parent / "dumps"
 
@@ -41,6 +43,27 @@ def sklearn_tfidf(texts: list[str]):
         token_pattern=TOKEN_PATTERN,
     )
     return vectorizer.fit_transform(texts).tocsr()
+
+
+# Hard cases for the tokeniser: accents, capitals, hyphens, digits,
+# underscores, apostrophes, other scripts, stop words in capitals, a lone word.
+ODD_TEXTS = [
+    "Über-Résumé: ÉCOLE naïve co-op BERT-Large GPT4 3D 4-bit x_y _a a_ l'été",
+    "THE Model OF the-art, İstanbul ß ǅ Ωmega σ Σ 中文 模型 日本語テキスト",
+    "Alone",
+    "",
+    "a an the of",
+    "state-of-the-art re-ranking 2nd-order self--attention --x y-- ab cd",
+]
+
+
+def test_a_texts_terms_are_scikit_learns(seed_papers):
+    assert OUR_STOP_WORDS == ENGLISH_STOP_WORDS
+    analyse = TfidfVectorizer(
+        stop_words="english", ngram_range=(1, 2), token_pattern=TOKEN_PATTERN
+    ).build_analyzer()
+    for text in ODD_TEXTS + [paper_text(p) for p in seed_papers]:
+        assert terms_of(text) == analyse(text), text[:60]
 
 
 @pytest.mark.parametrize("size", [3, 12, None])  # both df limits bind only past 10 papers
