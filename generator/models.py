@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,19 @@ class Paper:
     def first_dump(self) -> str:
         return self.dumps[0]
 
-    @property
+    @cached_property
     def code_links(self) -> list[str]:
+        """Links to a code repository. Kept once found: rendering asks for
+        them some 13 times per paper (its page, listings, related lists,
+        fingerprints); setting links finds them again."""
         from .clean import is_code_link
 
         return [url for url in self.links if is_code_link(url)]
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "links":
+            self.__dict__.pop("code_links", None)
+        super().__setattr__(name, value)
 
 
 @dataclass

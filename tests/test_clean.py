@@ -2,6 +2,7 @@ import pytest
 
 from generator.clean import clean_text, extract_links, is_code_link
 from generator.merge import merge_entries
+from generator.models import Paper
 from generator.parse import read_dumps
 from tests.conftest import ROOT
 
@@ -60,6 +61,14 @@ def test_code_links_are_recognised_by_host():
     assert is_code_link("https://huggingface.co/tencent/x")
     assert not is_code_link("https://nju-3dv.github.io/projects/Direct3D/")
     assert not is_code_link("https://github.com.evil.example/a")
+
+
+def test_a_papers_code_links_follow_its_links():
+    # Kept once found (models.Paper.code_links): new links find them again.
+    paper = Paper("p", "P", "A.", ["001_x"], 1, links=["https://example.org/x"])
+    assert paper.code_links == []
+    paper.links = ["https://example.org/x", "https://github.com/a/b"]
+    assert paper.code_links == ["https://github.com/a/b"]
 
 
 def test_129_seed_papers_link_code_or_a_project_page():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.freshness import fingerprint
 from tests.conftest import make_project, run_generator
 from tests.dumpgen import daily, pairs
 
@@ -85,3 +86,20 @@ def test_another_site_address_runs_the_stages(project):
     assert UP_TO_DATE not in result.stderr
     feed = (project / "site_src" / "feeds" / "latest.xml").read_text()
     assert "https://example.org/archive/" in feed
+
+
+def test_a_page_fingerprint_tells_inputs_apart_by_value_only():
+    # render.Page inputs: equal values give one fingerprint, whichever
+    # objects hold them; values that differ in kind or in where one part
+    # ends and the next starts give different ones.
+    text = "".join(["word "] * 3)
+    assert fingerprint(("word word word ", (1, None))) == fingerprint((text, (1, None)))
+    again = "".join(["word "] * 3)
+    assert again is not text and fingerprint((text, text)) == fingerprint((text, again))
+    variants = [
+        ("ab", "c"), ("a", "bc"), ("a", "b", "c"), (("a", "b"), "c"), ("ab", ("c",)),
+        ("1",), (1,), (True,), (None,), ("None",), ((),), ("",),
+    ]  # fmt: skip
+    assert len({fingerprint(v) for v in variants}) == len(variants)
+    with pytest.raises(ValueError):
+        fingerprint(("a", object()))  # not a plain value: an error, not a guess
