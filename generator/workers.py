@@ -82,10 +82,12 @@ def joined(runs: list[list]) -> list:
     return [item for run in runs for item in run]
 
 
-def _save_result(path: str, fn: Callable, args: tuple) -> None:
+def _save_result(path: str, fn: Callable, args: tuple, nice: int = 0) -> None:
     """In the child: fn(*args), or its error, pickled into path. A file, not
     a pipe: the child ends as soon as it is done and gives its memory back,
     instead of blocking on a full pipe until the parent reads."""
+    if nice:
+        os.nice(nice)
     try:
         outcome = (True, fn(*args))
     except BaseException as exc:  # the parent re-raises it
@@ -101,9 +103,11 @@ class Alongside:
     gives what fn returned, or raises its error. A plain process and a
     file: no thread is started in this process, so later forks stay safe.
     As a context manager, it stops the process if the caller fails before
-    asking for the result."""
+    asking for the result. nice: added to the process's niceness, for work
+    that need not be done before the parent's own (it then runs on what
+    the parent's processes leave idle)."""
 
-    def __init__(self, fn: Callable, *args: Any, jobs: int = 2):
+    def __init__(self, fn: Callable, *args: Any, jobs: int = 2, nice: int = 0):
         self._name = getattr(fn, "__name__", str(fn))
         self._process = None
         if jobs <= 1:
@@ -113,7 +117,7 @@ class Alongside:
         os.close(handle)
         context = multiprocessing.get_context("fork")
         self._process = context.Process(
-            target=_save_result, args=(self._path, fn, args), daemon=True
+            target=_save_result, args=(self._path, fn, args, nice), daemon=True
         )
         self._process.start()
 

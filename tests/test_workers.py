@@ -7,9 +7,11 @@ import time
 import psutil
 import pytest
 
+from generator import enrich as enrich_module
 from generator import workers
 from generator.clean import clean_text
 from generator.enrich import enrich
+from generator.keywords import KeywordCache
 from generator.merge import merge_entries
 from generator.parse import read_dumps
 from generator.related import related_papers
@@ -29,6 +31,33 @@ def test_related_papers_found_alongside_are_those_found_here():
 def test_alongside_runs_in_another_process_unless_one_job():
     assert Alongside(os.getpid, jobs=2).result() != os.getpid()
     assert Alongside(os.getpid, jobs=1).result() == os.getpid()
+
+
+def test_alongside_with_nice_runs_at_a_lower_priority():
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert Alongside(os.getpriority, os.PRIO_PROCESS, 0, jobs=2).result() == mine
+    lower = Alongside(os.getpriority, os.PRIO_PROCESS, 0, jobs=2, nice=5).result()
+    assert lower == min(mine + 5, 19)
+
+
+def test_related_papers_wait_for_idle_cores_on_a_rebuild_only(monkeypatch, tmp_path):
+    # Cold, they run beside YAKE and end before the tags stage; on a
+    # rebuild (keywords cached for the papers) at the lowest priority.
+    monkeypatch.setattr(workers, "MIN_PAPERS_PER_JOB", 100)
+    seen = []
+
+    def recorded(fn, *args, **options):
+        if fn is related_papers:
+            seen.append(options.get("nice", 0))
+        return Alongside(fn, *args, **options)
+
+    monkeypatch.setattr(enrich_module, "Alongside", recorded)
+    cache_file = tmp_path / "keywords.json"
+    for _ in range(2):
+        papers, _ = merge_entries(read_dumps(SEED_DUMPS))
+        cache = KeywordCache(cache_file)
+        enrich(papers, cache, jobs=2)
+    assert seen == [0, enrich_module.LOW_PRIORITY]
 
 
 def test_an_error_in_the_other_process_is_raised_with_its_message():
