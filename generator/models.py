@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -67,19 +66,20 @@ class Paper:
     def first_dump(self) -> str:
         return self.dumps[0]
 
-    @cached_property
+    @property
     def code_links(self) -> list[str]:
-        """Links to a code repository. Kept once found: rendering asks for
-        them some 13 times per paper (its page, listings, related lists,
-        fingerprints); setting links finds them again."""
-        from .clean import is_code_link
+        """Links to a code repository. Found once per list of links:
+        rendering asks some 13 times per paper (its page, listings, related
+        lists, fingerprints); new links are looked at again. (Kept beside
+        the links it was found in, not cleared by a __setattr__, which
+        would cost every attribute set of every paper.)"""
+        kept = self.__dict__.get("_code_links")
+        if kept is None or kept[0] is not self.links:
+            from .clean import is_code_link
 
-        return [url for url in self.links if is_code_link(url)]
-
-    def __setattr__(self, name: str, value) -> None:
-        if name == "links":
-            self.__dict__.pop("code_links", None)
-        super().__setattr__(name, value)
+            kept = (self.links, [url for url in self.links if is_code_link(url)])
+            self.__dict__["_code_links"] = kept
+        return kept[1]
 
 
 @dataclass

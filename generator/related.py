@@ -20,7 +20,6 @@ from scipy import sparse
 
 from . import term_counts
 from .models import Paper
-from .term_counts import count_terms
 
 RELATED_SHOWN = 5
 TOP_TERMS = 64  # salient terms kept per paper for finding candidates
@@ -38,7 +37,7 @@ def paper_text(paper: Paper) -> str:
 
 def tfidf_matrix(texts: list[str]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (unigrams and bigrams, English stop words out)."""
-    found, _ = count_terms(texts)
+    found, _ = term_counts.count_terms(texts)
     return tfidf_from_counts(found.matrix(), found.terms)
 
 
@@ -190,7 +189,7 @@ def related_papers(
     if not papers:
         return {}
     kept = term_counts.load(cache) if cache else None
-    found, _ = count_terms([paper_text(p) for p in papers], kept)
+    found, _ = term_counts.count_terms([paper_text(p) for p in papers], kept)
     del kept
     if cache:
         term_counts.save(cache, found)
