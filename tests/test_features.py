@@ -13,7 +13,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.export import csv_field
 from generator.feeds import read_site_url, render_feeds
 from generator.models import Archive, Dump, Paper, Tag
 from generator.related import POSTING_CAP, TOP_TERMS, keep_top_per_row, related_papers, tfidf_matrix
@@ -310,6 +313,23 @@ def test_export_has_every_paper_with_the_documented_fields(seed_site: Path):
     first = data["papers"][0]
     assert rows[0]["links"].split() == first["links"]
     assert rows[0]["tags"] == "; ".join(t["name"] for t in first["tags"])
+
+
+CSV_TEXT = st.text(alphabet=st.sampled_from(["a", " ", ",", '"', "'", ";", "\n", "\r", "=", "é"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CSV_TEXT, min_size=2, max_size=4), max_size=4))
+def test_csv_fields_read_back_as_written_and_as_the_csv_module_writes_them(rows):
+    """papers.csv is joined from csv_field: a spreadsheet or csv.reader
+    reads back every field as it was, and the bytes are csv.writer's, but
+    for a lone carriage return, which is quoted here (RFC 4180)."""
+    text = "".join(",".join(map(csv_field, row)) + "\n" for row in rows)
+    assert list(csv.reader(io.StringIO(text, newline=""))) == rows
+    if not any("\r" in field for row in rows for field in row):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        assert text == out.getvalue()
 
 
 @pytest.mark.parametrize("name", ["papers.json", "papers.csv", "feeds/latest.xml"])
