@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bench.tags_golden import tag_inputs
 from generator import tag_counts
@@ -25,9 +27,12 @@ from generator.tag_rules import TagRules, TagRulesError, load_rules, parse_rules
 from generator.tag_stats import (
     CONTAINED_SHARE,
     generic_words,
+    holds_any,
+    holds_key,
     is_generic,
     is_lone_word,
     is_truncated,
+    key_tables,
     measure,
     mentions,
     occurrences,
@@ -494,6 +499,27 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     assert [dict(c) for c in ours.standalone] == [dict(c) for c in theirs.standalone]
     assert ours.first_kept != first.first_kept and ours.kept != first.kept  # both moved
     assert ours.cands["zz-names-nzx"] == {key("novel zebra xylophones"): "novel zebra xylophones"}
+
+
+WORDS = st.sampled_from("abcdef")
+
+
+@settings(max_examples=400, deadline=None)
+@example(stream=[("a",), ("b", "c")], keys={("a", "b")})  # not across segments
+@given(
+    st.lists(st.lists(WORDS, max_size=6).map(tuple), max_size=5),
+    st.sets(st.lists(WORDS, min_size=1, max_size=4).map(tuple), max_size=4),
+)
+def test_a_paper_holds_a_key_when_the_key_is_a_run_of_one_segments_words(stream, keys):
+    """What decides which old papers a rebuild reads again: a key occurs in
+    a segment as consecutive words (not across segments); holds_any also
+    holds when any key word is there."""
+    tables = key_tables(keys)
+    runs = {seg[i:j] for seg in stream for i in range(len(seg)) for j in range(i + 1, len(seg) + 1)}
+    occurs = not runs.isdisjoint(keys)
+    assert holds_key(stream, tables) == occurs
+    words = {w for seg in stream for w in seg}
+    assert holds_any(stream, tables) == (occurs or not words.isdisjoint(tables.key_words))
 
 
 def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
