@@ -18,7 +18,7 @@ from .feeds import read_site_url
 from .freshness import Manifest, input_digest
 from .merge import merge_entries
 from .models import Archive, Dump, Problem
-from .parse import read_dumps
+from .parse_cache import read_dumps_cached
 from .render import GENERATED_DIRS, GENERATED_FILES, file_units, page_units
 from .render_runs import RenderError, move_in, render_staged
 from .search_index import BUNDLE_DIR, SHARD_PAGES, SearchIndexError, start_index
@@ -50,6 +50,10 @@ class Paths:
     @property
     def manifest(self) -> Path:
         return self.cache / "generated.json"
+
+    @property
+    def parsed_dumps(self) -> Path:
+        return self.cache / "parsed-dumps.pickle"
 
 
 @dataclass
@@ -110,12 +114,13 @@ def generate(
             ):
                 report.up_to_date = manifest.log
                 return report
-    with stage("load libraries"):  # only when the stages run: yake, numpy and scipy take a while
+    # Only when the stages run. numpy and scipy are imported by the related process.
+    with stage("load libraries"):
         from .enrich import enrich
         from .keywords import KeywordCache
 
-    with stage("parse"):
-        report.dumps = read_dumps(paths.dumps)
+    with stage("parse"):  # only new or changed dumps; the rest as the last build parsed them
+        report.dumps = read_dumps_cached(paths.dumps, paths.parsed_dumps)
     if not report.dumps:
         raise BuildError(f"{paths.dumps}: no *.txt dumps found")
     report.problems = [p for d in report.dumps for p in d.problems]

@@ -7,7 +7,6 @@ from pathlib import Path
 from .clean import clean_text, extract_links
 from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text
 from .models import Paper, Tag
-from .related import RELATED_SHOWN, related_papers
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import build_tags
@@ -57,9 +56,7 @@ def enrich(
     # that their process ends, with its memory, before the tags stage.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
     nice = LOW_PRIORITY if few_new else 0
-    with Alongside(
-        related_papers, papers, RELATED_SHOWN, term_counts, jobs=workers, nice=nice
-    ) as finding:
+    with Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding:
         with clock.stage("keywords"):
             # YAKE's candidates, best first, with the terms YAKE cannot see
             # (GPT-4, 3D, mixture-of-experts), cached together.
@@ -76,6 +73,14 @@ def enrich(
     for paper in papers:
         paper.related = related[paper.slug]
     return tags, extracted
+
+
+def _related_papers(papers: list[Paper], term_counts: Path | None) -> dict[str, list[str]]:
+    """related.related_papers, imported by the process that runs it: numpy
+    and scipy take 0.15 s to import, which the build process need not pay."""
+    from .related import RELATED_SHOWN, related_papers
+
+    return related_papers(papers, RELATED_SHOWN, term_counts)
 
 
 def assign_tags(

@@ -127,9 +127,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, [warning]
 
 
-def read_dump(path: Path | str) -> Dump:
+def read_dump(path: Path | str, data: bytes | None = None) -> Dump:
+    """data: the file's bytes, when read already."""
     path = Path(path)
-    text, problems = decode(path.read_bytes(), str(path))
+    text, problems = decode(path.read_bytes() if data is None else data, str(path))
     if text is None:
         return Dump(dump_name(path), str(path), "unknown", None, [], problems)
     dump = parse_text(text, dump_name(path), str(path))

@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.parse import parse_text, read_dump
+from generator import parse_cache
+from generator.parse import parse_text, read_dump, read_dumps
+from generator.parse_cache import read_dumps_cached
 from tests import dumpgen
 from tests.conftest import SEEDS
 
@@ -108,3 +110,46 @@ def test_empty_and_header_only_dumps_are_errors():
     assert "empty" in parse_text("", "d", "d.txt").errors[0].message
     header_only = parse_text("new\n\nSubscribe\n\nDaily Papers\n", "d", "d.txt")
     assert header_only.entries == [] and "no papers" in header_only.errors[0].message
+
+
+def test_dumps_parsed_by_the_last_build_are_read_back_and_new_ones_parsed(tmp_path, monkeypatch):
+    """parse_cache: a rebuild parses only the dumps that are new or
+    changed; what it returns is what parsing them all gives, problems and
+    line numbers included."""
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    for seed in SEEDS[:2]:
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    bad = dumpgen.packed(dumpgen.pairs(3)).rstrip("\n").rsplit("\n", 1)[0]  # last abstract lost
+    (folder / "zz-3-bad.txt").write_text(bad)
+    cache = tmp_path / ".cache" / "parsed-dumps.pickle"
+    parsed = []
+    real = parse_cache.read_dump
+    monkeypatch.setattr(parse_cache, "read_dump", lambda p, d: parsed.append(p.name) or real(p, d))
+
+    first = read_dumps_cached(folder, cache, "code-1")
+    assert first == read_dumps(folder) and len(parsed) == 3
+    [problem] = first[2].errors  # problems are kept too, with their file and line
+    assert problem.path == str(folder / "zz-3-bad.txt") and problem.line == 7
+
+    parsed.clear()
+    (folder / "zz-4-new.txt").write_text(dumpgen.packed(dumpgen.pairs(2, start=10)))
+    (folder / "zz-3-bad.txt").write_text(dumpgen.packed(dumpgen.pairs(4)))  # edited
+    again = read_dumps_cached(folder, cache, "code-1")
+    assert parsed == ["zz-3-bad.txt", "zz-4-new.txt"]
+    assert again == read_dumps(folder) and len(again[2].entries) == 4
+
+    parsed.clear()
+    (folder / "zz-4-new.txt").unlink()
+    assert read_dumps_cached(folder, cache, "code-1") == read_dumps(folder) and parsed == []
+    assert read_dumps_cached(folder, cache, "code-2") == read_dumps(folder)
+    assert len(parsed) == 3  # other code: every dump parsed again
+
+    parsed.clear()
+    (folder / "zz-3-bad.txt").write_text(bad)
+    read_dumps_cached(folder, cache, "code-2")
+    moved = folder.rename(tmp_path / "moved")  # a copied or moved project
+    assert read_dumps_cached(moved, cache, "code-2") == read_dumps(moved)
+    assert parsed == ["zz-3-bad.txt"]  # read back, its problem naming the new path
+    cache.write_bytes(b"not a pickle")
+    assert read_dumps_cached(moved, cache, "code-2") == read_dumps(moved) and len(parsed) == 4

@@ -47,7 +47,7 @@ def test_related_papers_wait_for_idle_cores_on_a_rebuild_only(monkeypatch, tmp_p
     seen = []
 
     def recorded(fn, *args, **options):
-        if fn is related_papers:
+        if fn is enrich_module._related_papers:
             seen.append(options.get("nice", 0))
         return Alongside(fn, *args, **options)
 
