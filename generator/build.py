@@ -9,11 +9,10 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import freshness
+from . import collector, freshness
 from .check import account, same_dumps
 from .feeds import read_site_url
 from .freshness import Manifest, input_digest
@@ -96,25 +95,8 @@ def generate(
     """dumps/ -> site_src/ pages (without write: only the archive). Raises
     BuildError when a dump has errors and skip_bad is not set; site_src/ is
     then left as it was."""
-    with young_collections_only():
+    with collector.paused():  # collector.py: the stages make next to no cycles
         return _generate(paths, skip_bad, jobs, progress, clock, write)
-
-
-@contextmanager
-def young_collections_only():
-    """No automatic full collections while the stages run. They hold
-    millions of long-lived objects (texts, words, counts) and make almost
-    no reference cycles: at 20,000 + 200 papers, seven full collections
-    walked them all for 1.5 to 1.8 s of the build process's time and freed
-    0 to 300 objects each, and one during a pass copied the pages it
-    touched, shared with the forked workers. Young objects are still
-    collected, and release_memory() collects everything after."""
-    young, middle, full = gc.get_threshold()
-    gc.set_threshold(young, middle, 1 << 30)  # full collections after 2**30 middle ones: never
-    try:
-        yield
-    finally:
-        gc.set_threshold(young, middle, full)
 
 
 def _generate(paths, skip_bad, jobs, progress, clock, write) -> BuildReport:

@@ -9,13 +9,13 @@ The result is what parse.read_dumps gives.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import collector
 from .freshness import code_digest
 from .models import Dump, Problem
 from .parse import read_dump
@@ -65,13 +65,11 @@ def _moved(dump: Dump, path: str) -> Dump:
 def _load(path: Path, code: str) -> dict[str, tuple[bytes, Dump]]:
     """The cached dumps; none when missing, unreadable or by other code."""
     try:
-        gc.disable()  # many small objects: the collector only slows the load
-        with open(path, "rb") as f:
+        # A pickle of many small objects: the collector only slows it.
+        with open(path, "rb") as f, collector.paused():
             state = pickle.load(f)
     except Exception:  # a cache: any failure only costs a parse
         return {}
-    finally:
-        gc.enable()
     if not isinstance(state, ParsedDumps) or state.code != code:
         return {}
     return state.dumps

@@ -23,7 +23,6 @@ key leaving the pool, other generator code) means a count from scratch.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import os
 import pickle
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from . import collector
 from .freshness import code_digest
 from .tag_stats import KeyTables, holds_key, key_tables
 from .tag_words import Acronyms, plain_words
@@ -106,13 +106,11 @@ def load(path: Path, code: str | None = None) -> CountState | None:
     """None when missing, unreadable or made by other code than code
     (default: freshness.code_digest(), this code)."""
     try:
-        gc.disable()  # a pickle of many small objects: the collector only slows it
-        with open(path, "rb") as f:
+        # A pickle of many small objects: the collector only slows it.
+        with open(path, "rb") as f, collector.paused():
             state = pickle.load(f)
     except Exception:  # a cache: any failure only costs a full count
         return None
-    finally:
-        gc.enable()
     if not isinstance(state, CountState) or state.code != (code or code_digest()):
         return None
     return state

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.build
 import generator.render
 import generator.render_runs
 from generator import tag_counts
@@ -242,22 +243,37 @@ def test_a_page_written_over_an_old_file_is_exactly_the_new_page(tmp_path):
     assert (tmp_path / "new.md").read_bytes() == b"no file was there\n"
 
 
-def test_the_stages_run_without_full_collections_and_leave_them_on(tmp_path):
-    """young_collections_only: a full collection walks every object the
-    stages hold (0.2-0.4 s each at 20,000 papers) to free next to none;
-    young objects are still collected, and the thresholds are restored."""
+def test_the_stages_run_with_the_collector_paused_and_leave_it_on(tmp_path, monkeypatch):
+    """collector.py: a collection walks the objects the stages hold (a full
+    one 0.2-0.4 s at 20,000 papers) to free next to none; the collector is
+    on again after the stages, and after a failed build too."""
     root = project(tmp_path / "p", [KEPT])
     collected: list[int] = []
+    during: list[tuple[bool, int]] = []  # per build: collector on in the stages? collections
 
     def seen(phase: str, info: dict) -> None:
         if phase == "start":
             collected.append(info["generation"])
 
-    before = gc.get_threshold()
+    def stages(*args):
+        before, on = len(collected), gc.isenabled()
+        try:
+            return real(*args)
+        finally:
+            during.append((on, len(collected) - before))
+
+    real = generator.build._generate
+    monkeypatch.setattr(generator.build, "_generate", stages)
     gc.callbacks.append(seen)
     try:
         generate(Paths.at(root), jobs=1)
+        assert gc.isenabled()
+        (root / "dumps" / KEPT.name).write_text("<html><body>not a dump</body></html>\n")
+        with pytest.raises(BuildError):
+            generate(Paths.at(root), jobs=1)
+        assert gc.isenabled()
+        gc.collect()
+        assert collected[-1] == 2  # the callback is live
     finally:
         gc.callbacks.remove(seen)
-    assert 2 not in collected and 0 in collected
-    assert gc.get_threshold() == before
+    assert during == [(False, 0), (False, 0)]
