@@ -105,9 +105,16 @@ def count_terms(texts: list[str], kept: TermCounts | None = None) -> tuple[TermC
 def compact(found: TermCounts) -> TermCounts:
     """The same counts with only the terms some row uses: a term of papers
     gone is not kept for ever."""
-    used, ids = np.unique(found.ids, return_inverse=True)
+    # np.unique's result (the used ids in order, each id's place among
+    # them) from a mask: linear, where np.unique sorts all 4 million ids
+    # of 20,000 papers (0.4 s of every build that adds a paper).
+    is_used = np.zeros(len(found.terms), dtype=bool)
+    is_used[found.ids] = True
+    used = np.flatnonzero(is_used)
+    place = np.cumsum(is_used, dtype=np.int64) - 1
     terms = [found.terms[i] for i in used]
-    return TermCounts(terms, found.indptr, ids.astype(np.int32), found.counts, found.digests)
+    ids = place[found.ids].astype(np.int32)
+    return TermCounts(terms, found.indptr, ids, found.counts, found.digests)
 
 
 def load(path: Path) -> TermCounts | None:

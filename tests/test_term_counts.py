@@ -128,3 +128,28 @@ def test_kept_counts_of_other_settings_or_a_broken_file_are_not_read(
     assert term_counts.load(cache) is None
     assert related_papers(seed_papers[:30], cache=cache) == related_papers(seed_papers[:30])
     assert term_counts.load(cache) is not None  # written again
+
+
+def test_kept_counts_hold_only_the_terms_the_texts_use(seed_papers, tmp_path):
+    """compact: terms of texts gone leave the cache; every text keeps its
+    counts, term for term, and the ids are np.unique's (used terms in order)."""
+    texts = [paper_text(p) for p in seed_papers]
+    kept, _ = count_terms(texts[:200])
+    found, _ = count_terms(texts[150:], kept)  # the first 150 texts are gone
+
+    small = term_counts.compact(found)
+
+    def rows(counts: term_counts.TermCounts) -> list[dict[str, int]]:
+        return [
+            {
+                counts.terms[i]: int(n)
+                for i, n in zip(counts.ids[a:b], counts.counts[a:b], strict=True)
+            }
+            for a, b in zip(counts.indptr[:-1], counts.indptr[1:], strict=True)
+        ]
+
+    assert rows(small) == rows(found)
+    used, place = np.unique(found.ids, return_inverse=True)
+    assert small.terms == [found.terms[i] for i in used] and small.ids.tolist() == place.tolist()
+    assert len(small.terms) < len(found.terms)
+    assert set(small.terms) == {t for row in rows(found) for t in row}
