@@ -99,7 +99,14 @@ def generate(
         return _generate(paths, skip_bad, jobs, progress, clock, write)
 
 
-def _generate(paths, skip_bad, jobs, progress, clock, write) -> BuildReport:
+def _generate(
+    paths: Paths,
+    skip_bad: bool,
+    jobs: int | None,
+    progress: bool | None,
+    clock: StageClock | None,
+    write: bool,
+) -> BuildReport:
     report = BuildReport(dumps=[], clock=clock or StageClock())
     stage = report.clock.stage
     site_url = read_site_url(paths.root / "mkdocs.yml")  # feeds and exports use it

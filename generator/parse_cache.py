@@ -10,12 +10,10 @@ The result is what parse.read_dumps gives.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import collector
+from . import cache_file
 from .freshness import code_digest
 from .models import Dump, Problem
 from .parse import read_dump
@@ -31,8 +29,9 @@ def read_dumps_cached(folder: Path | str, cache: Path, code: str | None = None) 
     """parse.read_dumps(folder), parsing only the dumps the cache file does
     not hold as they are; the cache is then rewritten to hold these."""
     code = code or code_digest()
-    last = _load(cache, code)
-    kept: dict[str, tuple[bytes, Dump]] = {}
+    state = cache_file.load(cache, ParsedDumps, code)
+    last = state.dumps if state else {}
+    found: dict[str, tuple[bytes, Dump]] = {}
     for path in sorted(Path(folder).glob("*.txt")):
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).digest()
@@ -41,10 +40,10 @@ def read_dumps_cached(folder: Path | str, cache: Path, code: str | None = None) 
             dump = seen[1] if seen[1].path == str(path) else _moved(seen[1], str(path))
         else:
             dump = read_dump(path, data)
-        kept[path.name] = (digest, dump)
-    if {n: d for n, (d, _) in kept.items()} != {n: d for n, (d, _) in last.items()}:
-        _save(cache, ParsedDumps(code, kept))
-    return [dump for _, dump in kept.values()]
+        found[path.name] = (digest, dump)
+    if {n: d for n, (d, _) in found.items()} != {n: d for n, (d, _) in last.items()}:
+        cache_file.save(cache, ParsedDumps(code, found))
+    return [dump for _, dump in found.values()]
 
 
 def _moved(dump: Dump, path: str) -> Dump:
@@ -60,25 +59,3 @@ def _moved(dump: Dump, path: str) -> Dump:
         problems=[here(p) for p in dump.problems],
         rejected=[here(p) for p in dump.rejected],
     )
-
-
-def _load(path: Path, code: str) -> dict[str, tuple[bytes, Dump]]:
-    """The cached dumps; none when missing, unreadable or by other code."""
-    try:
-        # A pickle of many small objects: the collector only slows it.
-        with open(path, "rb") as f, collector.paused():
-            state = pickle.load(f)
-    except Exception:  # a cache: any failure only costs a parse
-        return {}
-    if not isinstance(state, ParsedDumps) or state.code != code:
-        return {}
-    return state.dumps
-
-
-def _save(path: Path, state: ParsedDumps) -> None:
-    """Written whole, then renamed: an interrupted build leaves the old file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)

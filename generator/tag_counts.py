@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import pickle
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from . import collector
+from . import cache_file
 from .freshness import code_digest
 from .tag_stats import KeyTables, holds_key, key_tables
 from .tag_words import Acronyms, plain_words
@@ -105,24 +103,11 @@ def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Resc
 def load(path: Path, code: str | None = None) -> CountState | None:
     """None when missing, unreadable or made by other code than code
     (default: freshness.code_digest(), this code)."""
-    try:
-        # A pickle of many small objects: the collector only slows it.
-        with open(path, "rb") as f, collector.paused():
-            state = pickle.load(f)
-    except Exception:  # a cache: any failure only costs a full count
-        return None
-    if not isinstance(state, CountState) or state.code != (code or code_digest()):
-        return None
-    return state
+    return cache_file.load(path, CountState, code or code_digest())
 
 
 def save(path: Path, state: CountState) -> None:
-    """Written whole, then renamed: an interrupted build leaves the old file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    cache_file.save(path, state)
 
 
 @dataclass(frozen=True)

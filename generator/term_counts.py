@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from . import cache_file
 from .stop_words import ENGLISH_STOP_WORDS
 
 FORMAT = 2  # bumped when what is kept changes
@@ -132,11 +133,7 @@ def load(path: Path) -> TermCounts | None:
 
 def save(path: Path, found: TermCounts) -> None:
     found = compact(found)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
     # One string for the terms: a list of 200,000 strings pickles and
     # loads ten times slower. A term never holds a newline (TOKEN_PATTERN).
     data = (settings_key(), "\n".join(found.terms), found.indptr, found.ids, found.counts)
-    with tmp.open("wb") as f:
-        pickle.dump((*data, found.digests), f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    cache_file.save(path, (*data, found.digests))
