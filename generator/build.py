@@ -16,7 +16,8 @@ from . import collector, freshness
 from .check import account, same_dumps
 from .feeds import read_site_url
 from .freshness import Manifest, input_digest
-from .merge import merge_entries
+from .memo import Memo
+from .merge import base_slug, merge_entries
 from .models import Archive, Dump, Problem
 from .parse_cache import read_dumps_cached
 from .render import GENERATED_DIRS, GENERATED_FILES, file_units, page_units
@@ -54,6 +55,10 @@ class Paths:
     @property
     def parsed_dumps(self) -> Path:
         return self.cache / "parsed-dumps.pickle"
+
+    @property
+    def memo(self) -> Path:
+        return self.cache / "memo.pickle"
 
 
 @dataclass
@@ -110,9 +115,9 @@ def _generate(
     report = BuildReport(dumps=[], clock=clock or StageClock())
     stage = report.clock.stage
     site_url = read_site_url(paths.root / "mkdocs.yml")  # feeds and exports use it
-    if write:
-        with stage("up-to-date check"):
-            code = freshness.code_digest()
+    with stage("up-to-date check"):  # with the code digest the caches are kept for
+        code = freshness.code_digest()
+        if write:
             inputs = input_digest(
                 sorted(paths.dumps.glob("*.txt")),
                 [paths.root / "tags.yml"],
@@ -132,7 +137,8 @@ def _generate(
         from .keywords import KeywordCache
 
     with stage("parse"):  # only new or changed dumps; the rest as the last build parsed them
-        report.dumps = read_dumps_cached(paths.dumps, paths.parsed_dumps)
+        report.dumps = read_dumps_cached(paths.dumps, paths.parsed_dumps, code)
+        memo = Memo(paths.memo, code)  # merge's slugs, enrich's cleaned texts
     if not report.dumps:
         raise BuildError(f"{paths.dumps}: no *.txt dumps found")
     report.problems = [p for d in report.dumps for p in d.problems]
@@ -145,7 +151,7 @@ def _generate(
             report,
         )
     with stage("merge"):
-        papers, warnings = merge_entries(report.dumps)
+        papers, warnings = merge_entries(report.dumps, memo.wrap("slug", base_slug))
     report.problems += warnings
     try:
         rules = load_rules(paths.root / "tags.yml")
@@ -162,8 +168,9 @@ def _generate(
         rules=rules,
         tag_counts=paths.cache / "tag-counts.pickle",
         term_counts=paths.cache / "related-terms.pickle",
+        memo=memo,
     )
-    del cache
+    del cache, memo
     # A dump left with no entries (refused whole under --skip-bad) gets no page.
     listed = [d for d in report.dumps if d.entries]
     report.archive = Archive(dumps=listed, papers=papers, tags=tags)

@@ -91,6 +91,12 @@ def extract_links(text: str) -> list[str]:
     return links
 
 
+def clean_abstract(abstract: str) -> tuple[str, tuple[str, ...]]:
+    """An abstract's cleaned text and its links (a tuple: memo.py keeps it)."""
+    text = clean_text(abstract)
+    return text, tuple(extract_links(text))
+
+
 def is_code_link(url: str) -> bool:
     host = url.split("://", 1)[1].split("/", 1)[0].lower()
     return any(host == h or host.endswith("." + h) for h in CODE_HOSTS)

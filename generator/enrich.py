@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .clean import clean_text, extract_links
-from .keywords import KeywordCache, KeywordSettings, extract_keywords, keyword_text
+from .clean import clean_abstract
+from .keywords import (
+    KeywordCache,
+    KeywordSettings,
+    extract_keywords,
+    keyword_text,
+    keyword_title,
+)
+from .memo import Memo, text_key
 from .models import Paper, Tag
 from .stages import StageClock
 from .tag_rules import TagRules
@@ -26,18 +33,25 @@ def enrich(
     rules: TagRules | None = None,
     tag_counts: Path | None = None,
     term_counts: Path | None = None,
+    memo: Memo | None = None,
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords, tags and related papers in place; returns the tags and
     how many papers needed fresh keyword extraction. The keyword cache is
     saved once keywords are extracted, then emptied (KeywordCache.release).
     tag_counts, term_counts: where the tags stage keeps its corpus counts,
-    and related papers each text's term counts, between builds."""
+    and related papers each text's term counts, between builds. memo:
+    keeps the cleaned texts for the next build (saved once they are all
+    made)."""
     clock = clock or StageClock()
     with clock.stage("clean"):
+        memo = memo or Memo()
+        cleaned = memo.wrap("clean", clean_abstract, key=text_key)
+        spell = memo.wrap("keyword title", keyword_title)
         for paper in papers:
-            paper.text = clean_text(paper.abstract)
-            paper.links = extract_links(paper.text)
-        texts = [keyword_text(p.title, p.text) for p in papers]
+            paper.text, links = cleaned(paper.abstract)
+            paper.links = list(links)
+        texts = [keyword_text(p.title, p.text, spell) for p in papers]
+        memo.save()
     settings = settings or KeywordSettings()
     # Related papers need only the texts: on a large archive they are found
     # in another process from here on. On a cold build they are done while

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib import metadata, util
@@ -63,9 +64,13 @@ def sentence_case(title: str) -> str:
     return " ".join(out)
 
 
-def keyword_text(title: str, text: str) -> str:
-    title = sentence_case(title).rstrip(".:;!? ")
-    return f"{title}. {text}"
+def keyword_title(title: str) -> str:
+    return sentence_case(title).rstrip(".:;!? ")
+
+
+def keyword_text(title: str, text: str, spell: Callable[[str], str] = keyword_title) -> str:
+    """What YAKE reads. spell: keyword_title, or a memo of it (memo.py)."""
+    return f"{spell(title)}. {text}"
 
 
 # YAKE drops tokens that mix digits and letters (GPT-4, 3D) and tokens with

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from slugify import slugify
@@ -49,8 +50,11 @@ def base_slug(title: str) -> str:
     return slug or f"paper-{title_hash(title)}"
 
 
-def merge_entries(dumps: list[Dump]) -> tuple[list[Paper], list[Problem]]:
-    """Papers sorted by slug, plus warnings for repeats that disagree."""
+def merge_entries(
+    dumps: list[Dump], slug_of: Callable[[str], str] = base_slug
+) -> tuple[list[Paper], list[Problem]]:
+    """Papers sorted by slug, plus warnings for repeats that disagree.
+    slug_of: base_slug, or a memo of it (memo.py)."""
     by_key: dict[str, Paper] = {}
     first_entry: dict[str, Entry] = {}
     warnings: list[Problem] = []
@@ -83,15 +87,15 @@ def merge_entries(dumps: list[Dump]) -> tuple[list[Paper], list[Problem]]:
                         "warning",
                     )
                 )
-    assign_slugs(list(by_key.values()))
+    assign_slugs(list(by_key.values()), slug_of)
     return sorted(by_key.values(), key=lambda p: p.slug), warnings
 
 
-def assign_slugs(papers: list[Paper]) -> None:
+def assign_slugs(papers: list[Paper], slug_of: Callable[[str], str] = base_slug) -> None:
     """papers arrive in first-seen order; the earliest keeps a contested slug."""
     taken: set[str] = set()
     for paper in papers:
-        slug = base_slug(paper.title)
+        slug = slug_of(paper.title)
         if slug in taken:
             slug = f"{slug}-{title_hash(paper.title)}"
         while slug in taken:  # only if two hashes collide: practically never
