@@ -371,10 +371,13 @@ def build_tags(
     del counts, standalone
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
+    vouched = set()
     for s in slugs:
         for key in found[s]:
             cands[s].setdefault(key, "")
-    del found
+        vouched.update(found[s])
+    distinct = shared.keys() | vouched  # every candidate key, once
+    del found, vouched
 
     finals: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -394,7 +397,6 @@ def build_tags(
     # Each paper's tag keys, best first. A key is a tag while two papers
     # carry it; a paper keeps TAGS_PER_PAPER, so dropping a tag can leave
     # another with one paper: repeat until nothing changes.
-    distinct = dict.fromkeys(chain.from_iterable(cands.values()))  # each key once, in C
     tag_of = {k: final(topic(k, kept)) for k in distinct}
     ranked = {
         s: list(dict.fromkeys(filter(None, map(tag_of.__getitem__, cands[s])))) for s in slugs
@@ -416,8 +418,9 @@ def build_tags(
     named = {k for k in distinct if final(k) in vocabulary}  # few: look each up once
     del distinct
     for s in slugs:
-        for key, text in cands[s].items():
-            if text and key in named:
+        paper = cands[s]
+        for key in named.intersection(paper):  # in C: a paper's few named keys
+            if text := paper[key]:
                 target = final(key)
                 (spelled[key] if target == key else merged[target])[text] += 1
     for key, counter in stats.spellings.items():
