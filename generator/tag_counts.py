@@ -42,8 +42,8 @@ def paper_digest(text: str, title: str, keywords: list[str]) -> bytes:
 
 @dataclass
 class CountState:
-    """What a build counted: PhraseCounter.counts() and the title counts
-    of the pool, over the papers (slug -> paper_digest) read with the
+    """What a build counted: PhraseCounter.counts() and how many titles
+    hold each word, over the papers (slug -> paper_digest) read with the
     corpus acronyms."""
 
     code: str  # freshness.code_digest(): a state made by other code is not read
@@ -51,7 +51,7 @@ class CountState:
     corpus: Acronyms
     papers: dict[str, bytes]
     counts: tuple[Counter, ...]
-    title_papers: Counter
+    title_papers: Counter  # word -> titles holding it, for every word (tags._read_texts)
     # What the later passes read of each paper, so an old paper is not read
     # again (tags._read_texts): its words, its title's, own_capitalised.
     words: dict[str, list[tuple[str, ...]]]

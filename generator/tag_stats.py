@@ -265,15 +265,20 @@ def paper_stats(stream: list[Words], key: tuple[str, ...], capitalised: Counter)
     stats = PhraseStats(
         Counter(), defaultdict(Counter), defaultdict(Counter), {}, Counter(), capitalised
     )
-    n = len(key)
+    n, first = len(key), key[0]
     for words in stream:
-        if key[0] not in words:
+        if first not in words:
             continue
-        for i in range(len(words) - n + 1):
+        i, last = words.index(first), len(words) - n
+        while i <= last:  # from one place of the key's first word to the next (in C)
             if words[i : i + n] == key:
                 stats.seen[key] += 1
                 stats.after[key][words[i + n] if i + n < len(words) else None] += 1
                 stats.before[key][words[i - 1] if i > 0 else None] += 1
+            try:
+                i = words.index(first, i + 1)
+            except ValueError:
+                break
     for word in set(key):
         if any(word in words for words in stream):
             stats.word_papers[word] = 1

@@ -171,7 +171,8 @@ def _read_texts(c: _Corpus, start: int, end: int):
     (c.update, tag_counts.py), an old paper is read again only to count a
     key new to the pool that its words hold, to look at a lone word it did
     not have, or to count it afresh, its old counts taken off, when the
-    corpus reads one of its acronyms differently now."""
+    corpus reads one of its acronyms differently now. Titles are counted
+    for every word, not the pool's only: an old one is not read again."""
     counter = PhraseCounter(c.pool)
     pool, up = c.pool.keys, c.update
     delta = PhraseCounter(up.delta, count_words=False) if up else None
@@ -187,14 +188,13 @@ def _read_texts(c: _Corpus, start: int, end: int):
         if up is None or s in up.new:
             stream = segments(text, acronyms)
             counter.add(stream)
-            title_keys = pool
+            title_papers.update(set(canonical_words(title)))
         elif tag_counts.may_read(up.changed_acronyms, text, title):
             stream = segments(text, acronyms)
             taken.add(segments(text, {**up.old.corpus, **c.table.own.get(s, {})}))
             counter.add(stream)
-            title_keys = up.delta.keys  # the old title counts hold the old pool's
         else:
-            fresh, title_keys = False, up.delta.keys
+            fresh = False
             if holds_any(up.old.words[s], up.delta):
                 stream = segments(text, acronyms)
                 delta.add(stream)
@@ -205,7 +205,6 @@ def _read_texts(c: _Corpus, start: int, end: int):
             stream = stream or segments(text, acronyms)
             case = own_capitalised(stream, lone) if lone else Counter()
             own_case[s] = Counter({**dict.fromkeys(sorted(lone), 0), **case})
-        title_papers.update(w for w in set(canonical_words(title)) if (w,) in title_keys)
     added = [counter.counts()] + ([delta.counts()] if up else [])
     taken_off = [taken.counts()] if up and taken.word_papers else []
     return (added, taken_off), words, own_case, title_papers
@@ -320,6 +319,8 @@ def build_tags(
     stats = counter.stats()
     del counter
     generic = generic_words(stats, len(slugs))
+    # Titles holding each one-word key: what is_lone_word reads.
+    key_titles = Counter({w: n for w, n in title_papers.items() if (w,) in pool})
 
     def dropped(key: tuple[str, ...], stats: PhraseStats) -> bool:
         if key in banned:
@@ -329,7 +330,7 @@ def build_tags(
         return (
             is_generic(key, generic, long_forms)
             or is_truncated(key, stats)
-            or is_lone_word(key, stats, title_papers)
+            or is_lone_word(key, stats, key_titles)
         )
 
     first_kept = kept = {key for key in pool if not dropped(key, stats)}

@@ -539,3 +539,38 @@ def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_
         build_tags(keywords, texts, titles, None, 1, False, fresh)
     )
     assert tag_counts.load(kept).definitions == tag_counts.load(fresh).definitions
+
+
+@settings(max_examples=400, deadline=None)
+@example(stream=[("a", "a", "a")], key=("a", "a"))  # overlapping places
+@example(stream=[("b", "a")], key=("a",))  # at a segment's end
+@given(
+    st.lists(st.lists(WORDS, max_size=6).map(tuple), max_size=4),
+    st.lists(WORDS, min_size=1, max_size=3).map(tuple),
+)
+def test_a_papers_own_figures_count_every_place_of_the_key(stream, key):
+    """paper_stats, which decides whether a candidate not in the pool is
+    shown: every place of the key, with the word before and after it."""
+    n = len(key)
+    places = [(seg, i) for seg in stream for i in range(len(seg) - n + 1) if seg[i : i + n] == key]
+    own = paper_stats(stream, key, Counter())
+    assert own.seen[key] == len(places)
+    assert own.after[key] == Counter(seg[i + n] if i + n < len(seg) else None for seg, i in places)
+    assert own.before[key] == Counter(seg[i - 1] if i else None for seg, i in places)
+
+
+def test_one_word_topics_need_titles_that_hold_them(seed_site):
+    """A single word is a tag when titles use it (alignment, clustering);
+    a word only one paper offers is not shown among its keywords, though
+    its own title holds it (is_lone_word: such a word is counted in no
+    title, as it is not a key of the pool)."""
+    keywords, texts, titles = tag_inputs(seed_site)
+    slug = "zz-zebrafish"
+    keywords[slug] = ["zebrafish", "graph neural networks"]
+    texts[slug] = "We screen zebrafish with graph neural networks. The zebrafish data are open."
+    titles[slug] = "Zebrafish screening with graph neural networks"
+    got = build_tags(keywords, texts, titles, load_rules(seed_site / "tags.yml"), jobs=1)
+    one_word = {t.slug for t in got.tags if "-" not in t.slug}
+    assert {"alignment", "clustering", "curriculum"} <= one_word
+    assert "graph neural networks" in [k.lower() for k in got.paper_keywords[slug]]
+    assert "zebrafish" not in [k.lower() for k in got.paper_keywords[slug]]
