@@ -1,6 +1,7 @@
-"""A stage's work kept between builds as one pickle in .cache/: read with
-the collector paused (the tag counts, the parsed dumps), written whole and
-then renamed (those and the related papers' term counts)."""
+"""A stage's work kept between builds as one pickle in .cache/ (the
+parsed dumps, the memo, the tag counts, the related papers' term counts):
+read with the collector paused and checked for its kind and code, written
+whole and then renamed."""
 
 from __future__ import annotations
 

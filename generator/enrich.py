@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .clean import clean_abstract
+from .freshness import text_digest
 from .keywords import (
     KeywordCache,
     KeywordSettings,
@@ -12,7 +13,7 @@ from .keywords import (
     keyword_text,
     keyword_title,
 )
-from .memo import Memo, text_key
+from .memo import Memo
 from .models import Paper, Tag
 from .stages import StageClock
 from .tag_rules import TagRules
@@ -45,7 +46,7 @@ def enrich(
     clock = clock or StageClock()
     with clock.stage("clean"):
         memo = memo or Memo()
-        cleaned = memo.wrap("clean", clean_abstract, key=text_key)
+        cleaned = memo.wrap("clean", clean_abstract, key=text_digest)
         spell = memo.wrap("keyword title", keyword_title)
         for paper in papers:
             paper.text, links = cleaned(paper.abstract)

@@ -93,6 +93,12 @@ def file_state(root: str, rel: str) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def text_digest(text: str) -> bytes:
+    """A short key for a long text (the caches keep no copy of it). Lone
+    surrogates (kept from bytes that are not UTF-8) are digested as they are."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def fingerprint(inputs: tuple) -> str:
     """Of a tuple of plain values (str, int, bool, None, tuples of them),
     as marshal writes them: each value with its kind and length, so no two

@@ -10,7 +10,6 @@ memo made by other code (freshness.code_digest) is not read.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +22,6 @@ from . import cache_file
 class MemoState:
     code: str  # freshness.code_digest() of the code that computed the tables
     tables: dict[str, dict]  # function name -> {key: result}
-
-
-def text_key(text: str) -> bytes:
-    """A short key for a long text: the memo keeps no copy of abstracts."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class Memo:
@@ -66,8 +60,8 @@ class Memo:
         """Keep this build's results, when they are not exactly the kept ones."""
         if self.path is None:
             return
-        same = self._computed == 0 and self._now.keys() == self._last.keys()
         # With nothing computed, every table holds a subset of the kept one.
-        if same and all(len(t) == len(self._last[n]) for n, t in self._now.items()):
+        sizes = {name: len(table) for name, table in self._now.items()}
+        if not self._computed and sizes == {n: len(t) for n, t in self._last.items()}:
             return
         cache_file.save(self.path, MemoState(self.code, self._now))

@@ -23,21 +23,19 @@ key leaving the pool, other generator code) means a count from scratch.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
 from . import cache_file
-from .freshness import code_digest
+from .freshness import code_digest, text_digest
 from .tag_stats import KeyTables, holds_key, key_tables
 from .tag_words import Acronyms, plain_words
 
 
 def paper_digest(text: str, title: str, keywords: list[str]) -> bytes:
-    data = "\0".join([title, text, *keywords])
-    return hashlib.blake2b(data.encode(), digest_size=16).digest()
+    return text_digest("\0".join([title, text, *keywords]))
 
 
 @dataclass

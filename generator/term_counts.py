@@ -12,7 +12,6 @@ without the kept counts, the matrix is the same, to the bit.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from . import cache_file
+from .freshness import text_digest
 from .stop_words import ENGLISH_STOP_WORDS
 
 FORMAT = 2  # bumped when what is kept changes
@@ -44,10 +44,6 @@ def settings_key() -> str:
     any, such as the stop words, means counting afresh."""
     stop = hashlib.blake2b(" ".join(sorted(ENGLISH_STOP_WORDS)).encode(), digest_size=8)
     return f"{FORMAT} {TOKEN_PATTERN} 1-2 {stop.hexdigest()}"
-
-
-def text_digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 @dataclass
@@ -118,22 +114,32 @@ def compact(found: TermCounts) -> TermCounts:
     return TermCounts(terms, found.indptr, ids, found.counts, found.digests)
 
 
+@dataclass
+class KeptCounts:
+    """TermCounts as kept in the file. One string for the terms: a list of
+    200,000 strings pickles and loads ten times slower. A term never holds
+    a newline (TOKEN_PATTERN)."""
+
+    code: str  # settings_key(): counts made with other settings are not read
+    terms: str
+    indptr: np.ndarray
+    ids: np.ndarray
+    counts: np.ndarray
+    digests: list[bytes]
+
+
 def load(path: Path) -> TermCounts | None:
     """The kept counts, or None when missing, unreadable or made with other
     settings: then every text is read."""
-    try:
-        with path.open("rb") as f:
-            key, terms, indptr, ids, counts, digests = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    kept = cache_file.load(path, KeptCounts, settings_key())
+    if kept is None:
         return None
-    if key != settings_key():
-        return None
-    return TermCounts(terms.split("\n") if terms else [], indptr, ids, counts, digests)
+    terms = kept.terms.split("\n") if kept.terms else []
+    return TermCounts(terms, kept.indptr, kept.ids, kept.counts, kept.digests)
 
 
 def save(path: Path, found: TermCounts) -> None:
     found = compact(found)
-    # One string for the terms: a list of 200,000 strings pickles and
-    # loads ten times slower. A term never holds a newline (TOKEN_PATTERN).
-    data = (settings_key(), "\n".join(found.terms), found.indptr, found.ids, found.counts)
-    cache_file.save(path, (*data, found.digests))
+    terms = "\n".join(found.terms)
+    kept = KeptCounts(settings_key(), terms, found.indptr, found.ids, found.counts, found.digests)
+    cache_file.save(path, kept)
