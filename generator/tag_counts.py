@@ -13,7 +13,8 @@ dump adds papers the last build's sums need only:
 
 Each paper's words, candidates and mentions are kept too, with the sums the
 contained filter reads: a pass over the kept phrases reads again only the
-papers where a phrase kept then or now, not both, occurs (Rescan).
+papers where a phrase kept then or now, not both, occurs (Rescan), found
+by one search of each paper's words kept as a line (tag_stats.KeySearch).
 
 The result is what a build from scratch makes (tests/test_tags.py checks
 the tags and the kept state). Anything else (a paper removed or edited, a
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from . import cache_file
 from .freshness import code_digest, text_digest
-from .tag_stats import KeyTables, holds_key, key_tables
+from .tag_stats import KeySearch, KeyTables, key_tables, words_line
 from .tag_words import Acronyms, plain_words
 
 
@@ -66,6 +67,9 @@ class CountState:
     kept: set
     mentions: dict[str, list[tuple[str, ...]]]
     definitions: dict[str, list[tuple[str, str]]]  # acronyms.find_definitions of each text
+    # Each paper's words as one words_line, which KeySearch reads: kept for
+    # the papers as they were, made by save() for the others.
+    lines: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Update:
     old: CountState
     new: frozenset  # slugs counted in full
     delta: KeyTables  # keys new to the pool; key_words: only words new to it
+    counted: KeySearch  # an old line the delta counts: one with a key of it, or a key word
     old_tables: KeyTables  # the old pool, to take changed papers' counts off
     changed_acronyms: frozenset  # short forms the corpus reads differently now
 
@@ -86,16 +91,22 @@ class Rescan:
     those where a phrase kept then or now, not both, occurs."""
 
     old_words: dict[str, list[tuple[str, ...]]]  # the last build's words of each paper
+    old_lines: dict[str, str]  # and as words_line
     reread: frozenset  # papers new or read again (tags._read_texts)
-    moved: KeyTables  # phrases kept then or now, not both
+    moved: KeySearch  # phrases kept then or now, not both
     old_tables: KeyTables  # the phrases kept then
 
-    def again(self, slug: str, *streams: list[tuple[str, ...]]) -> bool:
-        return slug in self.reread or any(holds_key(s, self.moved) for s in streams)
+    def again(self, slug: str, title: list[tuple[str, ...]] | None = None) -> bool:
+        """title: the paper's title words, to look in too."""
+        if slug in self.reread:
+            return True
+        return self.moved(self.old_lines[slug]) or (
+            title is not None and self.moved(words_line(title))
+        )
 
 
 def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Rescan:
-    return Rescan(old.words, reread, key_tables(old_kept ^ kept), key_tables(old_kept))
+    return Rescan(old.words, old.lines, reread, KeySearch(old_kept ^ kept), key_tables(old_kept))
 
 
 def load(path: Path, code: str | None = None) -> CountState | None:
@@ -105,6 +116,11 @@ def load(path: Path, code: str | None = None) -> CountState | None:
 
 
 def save(path: Path, state: CountState) -> None:
+    """Saves state, with the lines it lacks made first: by the process
+    that saves, not the build's (tags.build_tags)."""
+    for slug, words in state.words.items():
+        if slug not in state.lines:
+            state.lines[slug] = words_line(words)
     cache_file.save(path, state)
 
 
@@ -175,7 +191,8 @@ def plan(
     old_words = {w for key in old.pool for w in key}
     delta = dataclasses.replace(tables, key_words=tables.key_words - old_words)
     new = frozenset(slug for slug in papers if slug not in old.papers)
-    return Update(old, new, delta, key_tables(old.pool), changed_acronyms(old, corpus))
+    counted = KeySearch(chain(tables.keys, ((w,) for w in delta.key_words)))
+    return Update(old, new, delta, counted, key_tables(old.pool), changed_acronyms(old, corpus))
 
 
 def merged(base: tuple[Counter, ...], added: list, removed: list) -> tuple[Counter, ...]:

@@ -32,7 +32,6 @@ from .tag_stats import (
     PhraseStats,
     alone_share,
     generic_words,
-    holds_any,
     is_generic,
     is_lone_word,
     is_truncated,
@@ -195,7 +194,7 @@ def _read_texts(c: _Corpus, start: int, end: int):
             counter.add(stream)
         else:
             fresh = False
-            if holds_any(up.old.words[s], up.delta):
+            if up.counted(up.old.lines[s]):
                 stream = segments(text, acronyms)
                 delta.add(stream)
         if fresh:
@@ -216,7 +215,7 @@ def _count_kept(c: _Corpus, start: int, end: int):
     r, run = c.rescan, c.slugs[start:end]
     if r is None:
         return standalone_counts((c.streams[s] for s in run), c.kept), None
-    again = [s for s in run if r.again(s, c.streams[s])]
+    again = [s for s in run if r.again(s)]
     old = [r.old_words[s] for s in again if s in r.old_words]
     return (
         standalone_counts((c.streams[s] for s in again), c.kept),
@@ -229,7 +228,7 @@ def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...
     kept, r = c.kept, c.rescan
     return [
         mentions(c.title_words[s], c.streams[s], kept.keys, kept.prefixes, kept.first)
-        if r is None or r.again(s, c.title_words[s], c.streams[s])
+        if r is None or r.again(s, c.title_words[s])
         else None
         for s in c.slugs[start:end]
     ]
@@ -359,17 +358,19 @@ def build_tags(
     for s in slugs:
         if found[s] is None:
             found[s] = last.mentions[s]
+    # The lines of the papers not read here are the last build's (save makes the others).
+    lines = {s: line for s, line in last.lines.items() if s not in reread} if last else {}
     del last
     saving = None
     if counts_cache:  # written by another process while this one goes on
         state = tag_counts.CountState(
             code, pool, table.corpus, digests, counts, title_papers,
             streams, titles, own_case, cands, long_forms, first_kept, standalone, kept, found,
-            table.found,
+            table.found, lines,
         )  # fmt: skip
         saving = Alongside(tag_counts.save, counts_cache, state, jobs=jobs)
         del state
-    del counts, standalone
+    del counts, standalone, lines
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
     vouched = set()

@@ -26,13 +26,11 @@ from generator.parse import read_dumps
 from generator.tag_rules import TagRules, TagRulesError, load_rules, parse_rules
 from generator.tag_stats import (
     CONTAINED_SHARE,
+    KeySearch,
     generic_words,
-    holds_any,
-    holds_key,
     is_generic,
     is_lone_word,
     is_truncated,
-    key_tables,
     measure,
     mentions,
     occurrences,
@@ -41,6 +39,7 @@ from generator.tag_stats import (
     prefixes_of,
     standalone_share,
     topic,
+    words_line,
 )
 from generator.tag_words import (
     acronym_table,
@@ -430,6 +429,9 @@ DEFINES_QZX = "We introduce quantum zebra xylophones (QZX) for graphs. QZX model
 # from "zebra xylophones" (a boilerplate word trimmed) to "novel zebra xylophones".
 NAMES_NZX = "We build novel zebra xylophones for music. Novel zebra xylophones sound good."
 DEFINES_NZX = "We present novel zebra xylophones (NZX), a kind of music model."
+# A phrase that later papers make a tag, in an old paper's title only:
+# that paper's mentions must be looked for again, in its title too.
+NAMES_VOG = "Velvet otter graphs help. We study velvet otter graphs at scale."
 
 
 def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
@@ -448,11 +450,16 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     keywords["zz-defines-nzx"], texts["zz-defines-nzx"] = ["NZX", "music model"], DEFINES_NZX
     titles.update({"zz-uses-qzx": "Training QZX models", "zz-defines-qzx": "Zebra xylophones"})
     titles.update({"zz-names-nzx": "Zebra xylophones", "zz-defines-nzx": "NZX"})
+    for n in (1, 2):
+        keywords[f"zz-vog-{n}"], texts[f"zz-vog-{n}"] = ["velvet otter graphs"], NAMES_VOG
+    keywords["zz-titles-vog"], texts["zz-titles-vog"] = ["quokka plinths"], "Quokka plinths abound."
+    titles["zz-titles-vog"] = "Velvet otter graphs of quokka plinths"
     rules = load_rules(seed_site / "tags.yml")
     slugs = sorted(keywords)
-    late = (set(slugs[::6]) | {"zz-defines-qzx", "zz-defines-nzx"}) - {
+    late = (set(slugs[::6]) | {"zz-defines-qzx", "zz-defines-nzx", "zz-vog-1", "zz-vog-2"}) - {
         "zz-names-nzx",
         "zz-uses-qzx",
+        "zz-titles-vog",
     }
 
     def subset(mapping: dict, keep) -> dict:
@@ -486,6 +493,7 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     )  # fmt: skip
     assert ours.words == theirs.words
     assert ours.title_words == theirs.title_words
+    assert ours.lines == theirs.lines
     # An old paper's own capitalisation may still hold words that since
     # joined the pool (no longer looked up): the rest is the same.
     assert ours.own_case.keys() == theirs.own_case.keys()
@@ -499,27 +507,30 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     assert [dict(c) for c in ours.standalone] == [dict(c) for c in theirs.standalone]
     assert ours.first_kept != first.first_kept and ours.kept != first.kept  # both moved
     assert ours.cands["zz-names-nzx"] == {key("novel zebra xylophones"): "novel zebra xylophones"}
+    assert key("velvet otter graphs") in ours.mentions["zz-titles-vog"]
+    assert key("velvet otter graphs") not in first.mentions["zz-titles-vog"]
 
 
 WORDS = st.sampled_from("abcdef")
 
 
+# Words that begin and end one another: a key is found as whole words only.
+LINE_WORDS = st.sampled_from(["a", "b", "ab", "ba", "c"])
+
+
 @settings(max_examples=400, deadline=None)
 @example(stream=[("a",), ("b", "c")], keys={("a", "b")})  # not across segments
+@example(stream=[("ab", "c")], keys={("b", "c")})  # not inside a word
+@example(stream=[("a", "ba")], keys={("a", "b")})
 @given(
-    st.lists(st.lists(WORDS, max_size=6).map(tuple), max_size=5),
-    st.sets(st.lists(WORDS, min_size=1, max_size=4).map(tuple), max_size=4),
+    st.lists(st.lists(LINE_WORDS, max_size=6).map(tuple), max_size=5),
+    st.sets(st.lists(LINE_WORDS, min_size=1, max_size=4).map(tuple), max_size=4),
 )
 def test_a_paper_holds_a_key_when_the_key_is_a_run_of_one_segments_words(stream, keys):
     """What decides which old papers a rebuild reads again: a key occurs in
-    a segment as consecutive words (not across segments); holds_any also
-    holds when any key word is there."""
-    tables = key_tables(keys)
+    a segment as consecutive whole words (not across segments)."""
     runs = {seg[i:j] for seg in stream for i in range(len(seg)) for j in range(i + 1, len(seg) + 1)}
-    occurs = not runs.isdisjoint(keys)
-    assert holds_key(stream, tables) == occurs
-    words = {w for seg in stream for w in seg}
-    assert holds_any(stream, tables) == (occurs or not words.isdisjoint(tables.key_words))
+    assert KeySearch(keys)(words_line(stream)) == (not runs.isdisjoint(keys))
 
 
 def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
