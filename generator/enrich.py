@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from .clean import clean_abstract
@@ -38,7 +39,8 @@ def enrich(
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords, tags and related papers in place; returns the tags and
     how many papers needed fresh keyword extraction. The keyword cache is
-    saved once keywords are extracted, then emptied (KeywordCache.release).
+    saved by another process once keywords are extracted, and emptied here
+    (KeywordCache.release).
     tag_counts, term_counts: where the tags stage keeps its corpus counts,
     and related papers each text's term counts, between builds. memo:
     keeps the cleaned texts for the next build (saved once they are all
@@ -71,20 +73,28 @@ def enrich(
     # that their process ends, with its memory, before the tags stage.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
     nice = LOW_PRIORITY if few_new else 0
-    with Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding:
+    with (
+        Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding,
+        ExitStack() as later,
+    ):
         with clock.stage("keywords"):
             # YAKE's candidates, best first, with the terms YAKE cannot see
             # (GPT-4, 3D, mixture-of-experts), cached together.
             terms = [(p.title, p.text) for p in papers]
             found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
+        saving = None
         if cache is not None:
             with clock.stage("keyword cache"):
-                cache.save()
+                # Written by another process while the tags stage goes on
+                # (the JSON of 20,000 papers' keywords: about 0.3 s).
+                saving = later.enter_context(Alongside(cache.save, jobs=workers))
                 cache.release()
         with clock.stage("tags"):
             tags = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
         with clock.stage("related"):
             related = finding.result()
+            if saving:
+                saving.result()
     for paper in papers:
         paper.related = related[paper.slug]
     return tags, extracted

@@ -57,6 +57,8 @@ def test_related_papers_wait_for_idle_cores_on_a_rebuild_only(monkeypatch, tmp_p
         papers, _ = merge_entries(read_dumps(SEED_DUMPS))
         cache = KeywordCache(cache_file)
         enrich(papers, cache, jobs=2)
+        # saved by a forked process, while the tags stage ran
+        assert len(KeywordCache(cache_file).entries) == len(papers)
     assert seen == [0, enrich_module.LOW_PRIORITY]
 
 
