@@ -18,7 +18,7 @@ from .memo import Memo
 from .models import Paper, Tag
 from .stages import StageClock
 from .tag_rules import TagRules
-from .tags import build_tags
+from .tags import TagResult, build_tags
 from .workers import Alongside, job_count
 
 LOW_PRIORITY = 19  # niceness of work that waits for a core left idle
@@ -90,14 +90,15 @@ def enrich(
                 saving = later.enter_context(Alongside(cache.save, jobs=workers))
                 cache.release()
         with clock.stage("tags"):
-            tags = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
-        with clock.stage("related"):
+            tagged = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
+        with clock.stage("related"):  # and the tags stage's kept state, saved meanwhile
             related = finding.result()
+            tagged.wait()
             if saving:
                 saving.result()
     for paper in papers:
         paper.related = related[paper.slug]
-    return tags, extracted
+    return tagged.tags, extracted
 
 
 def _related_papers(papers: list[Paper], term_counts: Path | None) -> dict[str, list[str]]:
@@ -116,16 +117,18 @@ def assign_tags(
     progress: bool | None = None,
     jobs: int | None = None,
     counts_cache: Path | None = None,
-) -> list[Tag]:
+) -> TagResult:
+    """Fill each paper's tags and shown keywords. The kept state may still
+    be being saved (counts_cache): TagResult.wait()."""
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
     result = build_tags(
-        paper_keywords, paper_texts, paper_titles, rules, jobs, progress, counts_cache
+        paper_keywords, paper_texts, paper_titles, rules, jobs, progress, counts_cache, True
     )
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]
         paper.keywords = result.paper_keywords[paper.slug]
-    return result.tags
+    return result

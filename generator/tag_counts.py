@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from dataclasses import dataclass
-from itertools import chain
+from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from . import cache_file
@@ -70,6 +70,48 @@ class CountState:
     # Each paper's words as one words_line, which KeySearch reads: kept for
     # the papers as they were, made by save() for the others.
     lines: dict[str, str]
+    shown: Shown  # each paper's shown keywords, and what they were made from
+
+
+@dataclass
+class Shown:
+    """Each paper's shown keywords as tags.shown_keywords made them (before
+    proper_case), the candidates it looked at and the paper's tags (keys);
+    with what it read of each of those keys (tags.build_tags' fact)."""
+
+    words: dict[str, list[str]] = field(default_factory=dict)
+    looked: dict[str, tuple] = field(default_factory=dict)  # slug -> candidate keys looked at
+    chosen: dict[str, list] = field(default_factory=dict)
+    facts: dict[tuple, tuple] = field(default_factory=dict)
+
+    def still(
+        self, slug: str, chosen: list, cands: dict, fact, most: int
+    ) -> tuple[list[str], int] | None:
+        """The paper's shown keywords of the last build, and how many
+        candidates they looked at, when its tags are the same and its
+        candidates, as far as they were looked at, are the same keys and
+        read as they did (fact); with fewer than most keywords, when it has
+        no other candidate either. The caller knows its candidates' texts,
+        words and own capitalisation to be as they were."""
+        words = self.words.get(slug)
+        if words is None or self.chosen[slug] != chosen:
+            return None
+        looked = self.looked[slug]
+        if tuple(islice(cands, len(looked))) != looked:
+            return None
+        if len(words) < most and len(cands) != len(looked):
+            return None  # it had looked at them all: a candidate since then is looked at
+        facts = self.facts
+        if any(fact(key) != facts[key] for key in chain(chosen, looked)):
+            return None
+        return words, len(looked)
+
+    @classmethod
+    def of(cls, made: dict, chosen: dict, cands: dict, fact) -> Shown:
+        """made: slug -> (shown keywords, candidates looked at)."""
+        looked = {s: tuple(islice(cands[s], n)) for s, (_, n) in made.items()}
+        facts = {key: fact(key) for s in made for key in chain(chosen[s], looked[s])}
+        return cls({s: words for s, (words, _) in made.items()}, looked, dict(chosen), facts)
 
 
 @dataclass(frozen=True)

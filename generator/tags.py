@@ -79,6 +79,13 @@ class TagResult:
     tags: list[Tag]  # sorted by slug
     paper_tags: dict[str, list[str]]  # paper slug -> tag slugs, best first
     paper_keywords: dict[str, list[str]]  # paper slug -> keywords to show
+    # The kept state's save, going on in another process (counts_cache): wait() for it.
+    saving: Alongside | None = None
+
+    def wait(self) -> None:
+        if self.saving:
+            self.saving.result()
+            self.saving = None
 
 
 def resolve_rules(rules: TagRules, acronyms: Acronyms):
@@ -134,7 +141,8 @@ class _Corpus:
     title_words: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     own_case: dict[str, Counter] = field(default_factory=dict)
     kept: KeyTables | None = None
-    shown: Callable[[str], list[str]] | None = None
+    shown: Callable[[str], tuple[list[str], int]] | None = None
+    todo: list[str] = field(default_factory=list)  # papers whose shown keywords are made
     update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
     known: tag_counts.Known | None = None  # the last build's candidates
     rescan: tag_counts.Rescan | None = None  # for a pass over kept phrases: who to read
@@ -234,8 +242,8 @@ def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...
     ]
 
 
-def _shown_keywords(c: _Corpus, start: int, end: int) -> list[list[str]]:
-    return [c.shown(s) for s in c.slugs[start:end]]
+def _shown_keywords(c: _Corpus, start: int, end: int) -> list[tuple[list[str], int]]:
+    return [c.shown(s) for s in c.todo[start:end]]
 
 
 def build_tags(
@@ -246,6 +254,7 @@ def build_tags(
     jobs: int | None = None,
     progress: bool | None = None,
     counts_cache: Path | None = None,
+    save_later: bool = False,
 ) -> TagResult:
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
@@ -254,7 +263,8 @@ def build_tags(
     does not depend on how many. progress: a bar over the passes (default:
     when stderr is a terminal). counts_cache: a file that keeps the corpus
     counts for the next build (tag_counts.py); the result is the same
-    with or without it."""
+    with or without it. save_later: return before counts_cache is written
+    (by another process); TagResult.wait() waits for it."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
     digests = {
@@ -281,6 +291,12 @@ def build_tags(
         return map_runs(fn, corpus, len(slugs), jobs, bar.update)
 
     cands = corpus.cands = dict(zip(slugs, joined(each_paper(_read_candidates)), strict=True))
+    # Papers whose candidates were read anew (their texts may read otherwise):
+    # their shown keywords are made anew. (This holds every paper whose
+    # words are read again too, in _read_texts: new, or reading a changed
+    # acronym. A paper's own_case may gain lone words there, keeping the
+    # figures of those it had.)
+    changed = {s for s in slugs if cands[s] is not None}
     for s in slugs:
         if cands[s] is None:
             cands[s] = corpus.known.cands[s]
@@ -360,23 +376,26 @@ def build_tags(
             found[s] = last.mentions[s]
     # The lines of the papers not read here are the last build's (save makes the others).
     lines = {s: line for s, line in last.lines.items() if s not in reread} if last else {}
+    # What the papers' shown keywords were made from, last time (Shown.still).
+    was = tag_counts.Shown() if last is None else last.shown
     del last
-    saving = None
-    if counts_cache:  # written by another process while this one goes on
+    # Saved once the shown keywords are made; with the candidates as read
+    # (a paper's dict is replaced, not changed, when vouched keys join it).
+    state = None
+    if counts_cache:
         state = tag_counts.CountState(
-            code, pool, table.corpus, digests, counts, title_papers,
-            streams, titles, own_case, cands, long_forms, first_kept, standalone, kept, found,
-            table.found, lines,
+            code, pool, table.corpus, digests, counts, title_papers, streams, titles, own_case,
+            dict(cands), long_forms, first_kept, standalone, kept, found, table.found, lines,
+            tag_counts.Shown(),
         )  # fmt: skip
-        saving = Alongside(tag_counts.save, counts_cache, state, jobs=jobs)
-        del state
     del counts, standalone, lines
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
     vouched = set()
     for s in slugs:
-        for key in found[s]:
-            cands[s].setdefault(key, "")
+        paper = cands[s]
+        if extra := [key for key in found[s] if key not in paper]:
+            cands[s] = {**paper, **dict.fromkeys(extra, "")}
         vouched.update(found[s])
     distinct = shared.keys() | vouched  # every candidate key, once
     del found, vouched
@@ -445,41 +464,81 @@ def build_tags(
         (Tag(tag_slugs[k], names[k], papers_of[tag_slugs[k]]) for k in vocabulary),
         key=lambda t: t.slug,
     )
-    cased: dict[str, str] = {}
 
-    def shown(s: str) -> list[str]:
-        return [
-            cased[w] if w in cased else cased.setdefault(w, proper_case(w, proper))
-            for w in shown_keywords(
-                chosen[s],
-                cands[s],
-                lambda key: paper_stats(streams[s], key, own_case[s]),
-                spellings,
-                kept,
-                pool,
-                dropped,
-                final,
-            )
-        ]
+    def shown(s: str) -> tuple[list[str], int]:
+        return shown_keywords(
+            chosen[s],
+            cands[s],
+            lambda key: paper_stats(streams[s], key, own_case[s]),
+            spellings,
+            kept,
+            pool,
+            dropped,
+            final,
+        )
 
-    corpus.shown = shown
-    paper_keywords_shown = dict(zip(slugs, joined(each_paper(_shown_keywords)), strict=True))
+    facts: dict[tuple[str, ...], tuple] = {}
+
+    def fact(key: tuple[str, ...]) -> tuple:
+        """All shown_keywords reads of a key, bar the paper's own figures."""
+        if (got := facts.get(key)) is None:
+            target = final(key)
+            got = facts[key] = (
+                target, key in pool, target in kept, spellings.get(target), spellings.get(key),
+                key in banned, key in keep, key in long_forms, len(key) == 1 and key[0] in generic,
+            )  # fmt: skip
+        return got
+
+    # A paper whose candidates, words and tags are as they were, and whose
+    # keys, as far as the last build looked, read as they did, shows the
+    # same keywords: most papers of a rebuild.
+    made: dict[str, tuple[list[str], int]] = {}
+    for s in slugs:
+        if (
+            s not in changed
+            and (old := was.still(s, chosen[s], cands[s], fact, KEYWORDS_SHOWN)) is not None
+        ):
+            made[s] = old
+    corpus.shown, corpus.todo = shown, [s for s in slugs if s not in made]
+    todo_jobs = min(jobs, job_count(len(corpus.todo), None))
+    runs = map_runs(_shown_keywords, corpus, len(corpus.todo), todo_jobs)
+    made.update(zip(corpus.todo, joined(runs), strict=True))
+    bar.update(len(slugs))
     bar.close()
-    if saving:
-        saving.result()
-    return TagResult(tags, paper_tags, paper_keywords_shown)
+    cased: dict[str, str] = {}
+    paper_keywords_shown = {
+        s: [cased[w] if w in cased else cased.setdefault(w, proper_case(w, proper)) for w in words]
+        for s in slugs
+        for words, _ in [made[s]]
+    }
+    saving = None
+    if state:  # written by another process while the build goes on
+        saving = Alongside(_save_state, counts_cache, state, made, chosen, cands, fact, jobs=jobs)
+    result = TagResult(tags, paper_tags, paper_keywords_shown, saving)
+    if not save_later:
+        result.wait()
+    return result
 
 
-def shown_keywords(chosen, cands, own, names, kept, pool, dropped, final) -> list[str]:
+def _save_state(path: Path, state: tag_counts.CountState, made, chosen, cands, fact) -> None:
+    """In the saving process: the shown keywords' record, then the state."""
+    state.shown = tag_counts.Shown.of(made, chosen, cands, fact)
+    tag_counts.save(path, state)
+
+
+def shown_keywords(chosen, cands, own, names, kept, pool, dropped, final) -> tuple[list[str], int]:
     """A paper's tags, then its other candidates that pass the same filters,
-    measured on its own text when the corpus has too few of them.
-    own: key -> PhraseStats of the paper's text (paper_stats)."""
+    measured on its own text when the corpus has too few of them; and how
+    many candidates were looked at. own: key -> PhraseStats of the
+    paper's text (paper_stats)."""
     words = [names[k] for k in chosen]
     keys = list(chosen)
     inside = set().union(*map(_parts, keys))  # nothing inside a shown keyword is shown
+    looked = 0
     for key, text in cands.items():
         if len(words) >= KEYWORDS_SHOWN:
             break
+        looked += 1
         target = final(key)
         if not target or target in keys or target in inside:
             continue
@@ -490,7 +549,7 @@ def shown_keywords(chosen, cands, own, names, kept, pool, dropped, final) -> lis
         keys.append(target)
         inside |= _parts(target)
         words.append(names.get(target, text))
-    return words
+    return words, looked
 
 
 @lru_cache(maxsize=1 << 16)

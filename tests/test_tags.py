@@ -533,6 +533,67 @@ def test_a_paper_holds_a_key_when_the_key_is_a_run_of_one_segments_words(stream,
     assert KeySearch(keys)(words_line(stream)) == (not runs.isdisjoint(keys))
 
 
+def test_a_rebuild_shows_most_papers_keywords_as_made_last_time_and_all_as_from_scratch(
+    seed_site, tmp_path, monkeypatch
+):
+    """A paper whose candidates, words and tags are as they were, and whose
+    candidates read as they did, shows the keywords the last build made
+    (tag_counts.Shown): most papers, when a dump adds a few. Every paper
+    shows what a count from scratch gives."""
+    keywords, texts, titles = tag_inputs(seed_site)
+    rules = load_rules(seed_site / "tags.yml")
+    # Papers that define no acronym: the others' candidates stay as read.
+    late = {s for s in sorted(keywords)[::10] if not find_definitions(texts[s])}
+
+    def early(mapping: dict) -> dict:
+        return {s: v for s, v in mapping.items() if s not in late}
+
+    kept = tmp_path / "kept.pickle"
+    build_tags(early(keywords), early(texts), early(titles), rules, 2, False, kept)
+    reused = []
+    real_still = tag_counts.Shown.still
+
+    def still(self, *args):
+        made = real_still(self, *args)
+        reused.append(made is not None)
+        return made
+
+    monkeypatch.setattr(tag_counts.Shown, "still", still)
+    updated = build_tags(keywords, texts, titles, rules, 2, False, kept)
+    monkeypatch.undo()
+    assert sum(reused) > 0.6 * len(keywords)
+    fresh = build_tags(keywords, texts, titles, rules, 2, False, tmp_path / "fresh.pickle")
+    assert tag_result(updated) == tag_result(fresh)
+
+
+def test_last_shown_keywords_hold_while_what_they_were_made_from_does():
+    a, b, c, d = ("a",), ("b",), ("c",), ("d",)
+    facts = {a: (a, True), b: (b, True), c: (c, False), d: (d, False)}
+    shown = tag_counts.Shown.of(
+        {"p": (["A", "B", "C"], 2)}, {"p": [a]}, {"p": dict.fromkeys([b, c])}, facts.get
+    )
+    assert shown.looked == {"p": (b, c)} and shown.facts == {
+        a: (a, True),
+        b: (b, True),
+        c: (c, False),
+    }
+
+    def still(chosen=(a,), cands=(b, c), changed=None, most=8):
+        now = {**facts, **(changed or {})}
+        return shown.still("p", list(chosen), dict.fromkeys(cands, ""), now.get, most)
+
+    assert still(most=3) == (["A", "B", "C"], 2)
+    assert still(cands=(b, c, d), most=3) == (["A", "B", "C"], 2)  # d was never looked at
+    assert still(cands=(b, c, d)) is None  # fewer than 8 shown: d is looked at now
+    assert still() == (["A", "B", "C"], 2)
+    assert still(chosen=(b,)) is None
+    assert still(cands=(c, b)) is None
+    assert still(changed={c: (a, False)}) is None
+    assert still(changed={a: (a, False)}) is None  # a tag of the paper
+    assert still(changed={d: (a, False)}) == (["A", "B", "C"], 2)
+    assert shown.still("q", [a], {}, facts.get, 8) is None  # a new paper
+
+
 def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
     keywords, texts, titles = tag_inputs(seed_site)
     kept = tmp_path / "kept.pickle"
