@@ -43,7 +43,7 @@ from tests.project import make_project  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_STAGES = (
     "up-to-date check", "load libraries", "parse", "merge", "keyword cache", "clean", "keywords", "tags",
-    "related", "render", "write",
+    "related", "render", "write", "kept state",
 )  # fmt: skip
 BARE_CONFIG = """\
 site_name: bare

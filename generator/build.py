@@ -25,6 +25,7 @@ from .render_runs import RenderError, move_in, render_staged
 from .search_index import BUNDLE_DIR, SHARD_PAGES, SearchIndexError, start_index
 from .stages import StageClock
 from .tag_rules import TagRulesError, load_rules
+from .workers import Alongside
 
 
 class BuildError(Exception):
@@ -159,50 +160,57 @@ def _generate(
         raise BuildError(str(exc)) from exc
     with stage("keyword cache"):  # load (enrich saves it)
         cache = KeywordCache(paths.cache / "keywords.json")
-    tags, report.extracted = enrich(
-        papers,
-        cache,
-        jobs=jobs,
-        progress=progress,
-        clock=report.clock,
-        rules=rules,
-        tag_counts=paths.cache / "tag-counts.pickle",
-        term_counts=paths.cache / "related-terms.pickle",
-        memo=memo,
-    )
-    del cache, memo
-    # A dump left with no entries (refused whole under --skip-bad) gets no page.
-    listed = [d for d in report.dumps if d.entries]
-    report.archive = Archive(dumps=listed, papers=papers, tags=tags)
-    if not write:
+    pending: list[Alongside] = []  # caches other processes save meanwhile (enrich)
+    try:
+        tags, report.extracted = enrich(
+            papers,
+            cache,
+            jobs=jobs,
+            progress=progress,
+            clock=report.clock,
+            rules=rules,
+            tag_counts=paths.cache / "tag-counts.pickle",
+            term_counts=paths.cache / "related-terms.pickle",
+            memo=memo,
+            pending=pending,
+        )
+        del cache, memo
+        # A dump left with no entries (refused whole under --skip-bad) gets no page.
+        listed = [d for d in report.dumps if d.entries]
+        report.archive = Archive(dumps=listed, papers=papers, tags=tags)
+        if not write:
+            return report
+        staging = paths.cache / "pages.new"  # beside the keyword cache: one file system
+        with stage("render"):  # changed pages into staging; nothing in site_src/ yet
+            units = [*file_units(report.archive, site_url), *page_units(report.archive)]
+            # Pages whose inputs the last build rendered, by this code, in files
+            # as it left them, are not rendered again (render_runs.py).
+            last = manifest if manifest and manifest.code == code else None
+            try:
+                staged = render_staged(
+                    units,
+                    paths.site_src,
+                    staging,
+                    jobs,
+                    progress,
+                    last.pages if last else None,
+                    last.files if last else None,
+                )
+            except RenderError as exc:
+                raise BuildError(str(exc), report) from exc
+            del units
+        with stage("write"):
+            paths.manifest.unlink(missing_ok=True)  # until the pages are all moved in
+            deleted = move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
+            report.pages = PageCounts(len(staged.changed), len(staged.unchanged), deleted)
+            files = freshness.file_states(paths.site_src, staged.paths)
+            log = accounting_lines(report)
+            freshness.save(paths.manifest, Manifest(inputs, files, log, code, staged.inputs))
         return report
-    staging = paths.cache / "pages.new"  # beside the keyword cache: one file system
-    with stage("render"):  # changed pages into staging; nothing in site_src/ yet
-        units = [*file_units(report.archive, site_url), *page_units(report.archive)]
-        # Pages whose inputs the last build rendered, by this code, in files
-        # as it left them, are not rendered again (render_runs.py).
-        last = manifest if manifest and manifest.code == code else None
-        try:
-            staged = render_staged(
-                units,
-                paths.site_src,
-                staging,
-                jobs,
-                progress,
-                last.pages if last else None,
-                last.files if last else None,
-            )
-        except RenderError as exc:
-            raise BuildError(str(exc), report) from exc
-        del units
-    with stage("write"):
-        paths.manifest.unlink(missing_ok=True)  # until the pages are all moved in
-        deleted = move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
-        report.pages = PageCounts(len(staged.changed), len(staged.unchanged), deleted)
-        files = freshness.file_states(paths.site_src, staged.paths)
-        log = accounting_lines(report)
-        freshness.save(paths.manifest, Manifest(inputs, files, log, code, staged.inputs))
-    return report
+    finally:
+        with stage("kept state"):  # waited for last: they take the cores left idle
+            for save in pending:
+                save.result()
 
 
 def accounting_lines(report: BuildReport) -> list[str]:

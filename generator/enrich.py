@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
 
 from .clean import clean_abstract
@@ -19,9 +18,8 @@ from .models import Paper, Tag
 from .stages import StageClock
 from .tag_rules import TagRules
 from .tags import TagResult, build_tags
-from .workers import Alongside, job_count
+from .workers import LOW_PRIORITY, Alongside, job_count
 
-LOW_PRIORITY = 19  # niceness of work that waits for a core left idle
 FEW_NEW = 0.9  # a keyword cache with entries for this share of the papers: a rebuild
 
 
@@ -36,6 +34,7 @@ def enrich(
     tag_counts: Path | None = None,
     term_counts: Path | None = None,
     memo: Memo | None = None,
+    pending: list[Alongside] | None = None,
 ) -> tuple[list[Tag], int]:
     """Fill text, links, keywords, tags and related papers in place; returns the tags and
     how many papers needed fresh keyword extraction. The keyword cache is
@@ -44,7 +43,10 @@ def enrich(
     tag_counts, term_counts: where the tags stage keeps its corpus counts,
     and related papers each text's term counts, between builds. memo:
     keeps the cleaned texts for the next build (saved once they are all
-    made)."""
+    made). pending: where to put the saves of the keyword cache and the
+    tags stage's counts, which other processes make at the lowest priority
+    meanwhile, for the caller to wait for (Alongside.result); without it,
+    enrich waits for them itself."""
     clock = clock or StageClock()
     with clock.stage("clean"):
         memo = memo or Memo()
@@ -73,29 +75,34 @@ def enrich(
     # that their process ends, with its memory, before the tags stage.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
     nice = LOW_PRIORITY if few_new else 0
-    with (
-        Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding,
-        ExitStack() as later,
-    ):
-        with clock.stage("keywords"):
-            # YAKE's candidates, best first, with the terms YAKE cannot see
-            # (GPT-4, 3D, mixture-of-experts), cached together.
-            terms = [(p.title, p.text) for p in papers]
-            found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
-        saving = None
-        if cache is not None:
-            with clock.stage("keyword cache"):
-                # Written by another process while the tags stage goes on
-                # (the JSON of 20,000 papers' keywords: about 0.3 s).
-                saving = later.enter_context(Alongside(cache.save, jobs=workers))
-                cache.release()
-        with clock.stage("tags"):
-            tagged = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
-        with clock.stage("related"):  # and the tags stage's kept state, saved meanwhile
-            related = finding.result()
-            tagged.wait()
-            if saving:
-                saving.result()
+    # The caches are written by other processes, on the cores the build's
+    # own work leaves idle: the next build needs them, not this one (the
+    # keyword cache's JSON and the tags stage's counts: about 2 CPU-s at
+    # 20,000 + 200 papers).
+    saves: list[Alongside] = []
+    try:
+        with Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding:
+            with clock.stage("keywords"):
+                # YAKE's candidates, best first, with the terms YAKE cannot see
+                # (GPT-4, 3D, mixture-of-experts), cached together.
+                terms = [(p.title, p.text) for p in papers]
+                found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
+            if cache is not None:
+                with clock.stage("keyword cache"):
+                    saves.append(Alongside(cache.save, jobs=workers, nice=LOW_PRIORITY))
+                    cache.release()
+            with clock.stage("tags"):
+                tagged = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
+                if tagged.saving:
+                    saves.append(tagged.saving)
+            with clock.stage("related"):
+                related = finding.result()
+    finally:
+        if pending is None:
+            for save in saves:
+                save.result()
+        else:
+            pending.extend(saves)
     for paper in papers:
         paper.related = related[paper.slug]
     return tagged.tags, extracted
@@ -118,8 +125,8 @@ def assign_tags(
     jobs: int | None = None,
     counts_cache: Path | None = None,
 ) -> TagResult:
-    """Fill each paper's tags and shown keywords. The kept state may still
-    be being saved (counts_cache): TagResult.wait()."""
+    """Fill each paper's tags and shown keywords. The kept counts may still
+    be being saved (counts_cache): TagResult.saving."""
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found

@@ -84,15 +84,19 @@ class Shown:
     chosen: dict[str, list] = field(default_factory=dict)
     facts: dict[tuple, tuple] = field(default_factory=dict)
 
+    def moved(self, fact) -> set:
+        """The keys that read otherwise now (fact)."""
+        return {key for key, was in self.facts.items() if fact(key) != was}
+
     def still(
-        self, slug: str, chosen: list, cands: dict, fact, most: int
+        self, slug: str, chosen: list, cands: dict, moved: set, most: int
     ) -> tuple[list[str], int] | None:
         """The paper's shown keywords of the last build, and how many
         candidates they looked at, when its tags are the same and its
         candidates, as far as they were looked at, are the same keys and
-        read as they did (fact); with fewer than most keywords, when it has
-        no other candidate either. The caller knows its candidates' texts,
-        words and own capitalisation to be as they were."""
+        none of those keys moved; with fewer than most keywords, when it
+        has no other candidate either. The caller knows its candidates'
+        texts, words and own capitalisation to be as they were."""
         words = self.words.get(slug)
         if words is None or self.chosen[slug] != chosen:
             return None
@@ -101,8 +105,7 @@ class Shown:
             return None
         if len(words) < most and len(cands) != len(looked):
             return None  # it had looked at them all: a candidate since then is looked at
-        facts = self.facts
-        if any(fact(key) != facts[key] for key in chain(chosen, looked)):
+        if not (moved.isdisjoint(chosen) and moved.isdisjoint(looked)):
             return None
         return words, len(looked)
 

@@ -53,7 +53,7 @@ from .tag_words import (
     segments,
     singular,
 )
-from .workers import Alongside, job_count, joined, map_runs
+from .workers import LOW_PRIORITY, Alongside, job_count, joined, map_runs
 
 PASSES = 5  # each_paper passes in build_tags, for the progress bar
 KEYWORDS_SHOWN = 8
@@ -142,7 +142,6 @@ class _Corpus:
     own_case: dict[str, Counter] = field(default_factory=dict)
     kept: KeyTables | None = None
     shown: Callable[[str], tuple[list[str], int]] | None = None
-    todo: list[str] = field(default_factory=list)  # papers whose shown keywords are made
     update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
     known: tag_counts.Known | None = None  # the last build's candidates
     rescan: tag_counts.Rescan | None = None  # for a pass over kept phrases: who to read
@@ -243,7 +242,7 @@ def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...
 
 
 def _shown_keywords(c: _Corpus, start: int, end: int) -> list[tuple[list[str], int]]:
-    return [c.shown(s) for s in c.todo[start:end]]
+    return [c.shown(s) for s in c.slugs[start:end]]
 
 
 def build_tags(
@@ -264,7 +263,8 @@ def build_tags(
     when stderr is a terminal). counts_cache: a file that keeps the corpus
     counts for the next build (tag_counts.py); the result is the same
     with or without it. save_later: return before counts_cache is written
-    (by another process); TagResult.wait() waits for it."""
+    (by another process, at the lowest priority); TagResult.wait() waits
+    for it."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
     digests = {
@@ -466,6 +466,13 @@ def build_tags(
     )
 
     def shown(s: str) -> tuple[list[str], int]:
+        """The paper's shown keywords (before proper_case) and how many
+        candidates they looked at. A paper whose candidates, words and tags
+        are as they were, and whose candidates, as far as the last build
+        looked, read as they did, shows the same: most papers of a rebuild."""
+        if s not in changed:
+            if (old := was.still(s, chosen[s], cands[s], moved, KEYWORDS_SHOWN)) is not None:
+                return old
         return shown_keywords(
             chosen[s],
             cands[s],
@@ -489,21 +496,9 @@ def build_tags(
             )  # fmt: skip
         return got
 
-    # A paper whose candidates, words and tags are as they were, and whose
-    # keys, as far as the last build looked, read as they did, shows the
-    # same keywords: most papers of a rebuild.
-    made: dict[str, tuple[list[str], int]] = {}
-    for s in slugs:
-        if (
-            s not in changed
-            and (old := was.still(s, chosen[s], cands[s], fact, KEYWORDS_SHOWN)) is not None
-        ):
-            made[s] = old
-    corpus.shown, corpus.todo = shown, [s for s in slugs if s not in made]
-    todo_jobs = min(jobs, job_count(len(corpus.todo), None))
-    runs = map_runs(_shown_keywords, corpus, len(corpus.todo), todo_jobs)
-    made.update(zip(corpus.todo, joined(runs), strict=True))
-    bar.update(len(slugs))
+    moved = was.moved(fact)
+    corpus.shown = shown
+    made = dict(zip(slugs, joined(each_paper(_shown_keywords)), strict=True))
     bar.close()
     cased: dict[str, str] = {}
     paper_keywords_shown = {
@@ -513,7 +508,10 @@ def build_tags(
     }
     saving = None
     if state:  # written by another process while the build goes on
-        saving = Alongside(_save_state, counts_cache, state, made, chosen, cands, fact, jobs=jobs)
+        nice = LOW_PRIORITY if save_later else 0
+        saving = Alongside(
+            _save_state, counts_cache, state, made, chosen, cands, fact, jobs=jobs, nice=nice
+        )
     result = TagResult(tags, paper_tags, paper_keywords_shown, saving)
     if not save_later:
         result.wait()

@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+LOW_PRIORITY = 19  # niceness of work that waits for a core left idle
 # Fewer papers than this per worker are not worth a process.
 MIN_PAPERS_PER_JOB = 1000
 # Runs per worker: shorter runs even out the workers when one is slowed.

@@ -559,7 +559,7 @@ def test_a_rebuild_shows_most_papers_keywords_as_made_last_time_and_all_as_from_
         return made
 
     monkeypatch.setattr(tag_counts.Shown, "still", still)
-    updated = build_tags(keywords, texts, titles, rules, 2, False, kept)
+    updated = build_tags(keywords, texts, titles, rules, 1, False, kept)  # still() in this process
     monkeypatch.undo()
     assert sum(reused) > 0.6 * len(keywords)
     fresh = build_tags(keywords, texts, titles, rules, 2, False, tmp_path / "fresh.pickle")
@@ -580,7 +580,8 @@ def test_last_shown_keywords_hold_while_what_they_were_made_from_does():
 
     def still(chosen=(a,), cands=(b, c), changed=None, most=8):
         now = {**facts, **(changed or {})}
-        return shown.still("p", list(chosen), dict.fromkeys(cands, ""), now.get, most)
+        moved = shown.moved(now.get)
+        return shown.still("p", list(chosen), dict.fromkeys(cands, ""), moved, most)
 
     assert still(most=3) == (["A", "B", "C"], 2)
     assert still(cands=(b, c, d), most=3) == (["A", "B", "C"], 2)  # d was never looked at
@@ -591,7 +592,8 @@ def test_last_shown_keywords_hold_while_what_they_were_made_from_does():
     assert still(changed={c: (a, False)}) is None
     assert still(changed={a: (a, False)}) is None  # a tag of the paper
     assert still(changed={d: (a, False)}) == (["A", "B", "C"], 2)
-    assert shown.still("q", [a], {}, facts.get, 8) is None  # a new paper
+    assert shown.moved(facts.get) == set()
+    assert shown.still("q", [a], {}, set(), 8) is None  # a new paper
 
 
 def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
