@@ -43,10 +43,11 @@ def enrich(
     tag_counts, term_counts: where the tags stage keeps its corpus counts,
     and related papers each text's term counts, between builds. memo:
     keeps the cleaned texts for the next build (saved once they are all
-    made). pending: where to put the saves of the keyword cache and the
-    tags stage's counts, which other processes make at the lowest priority
-    meanwhile, for the caller to wait for (Alongside.result); without it,
-    enrich waits for them itself."""
+    made). pending: on a rebuild, where to put the saves of the keyword
+    cache and the tags stage's counts, which other processes make at the
+    lowest priority meanwhile, for the caller to wait for
+    (Alongside.result); without it, or on a cold build, enrich waits for
+    them itself."""
     clock = clock or StageClock()
     with clock.stage("clean"):
         memo = memo or Memo()
@@ -75,11 +76,15 @@ def enrich(
     # that their process ends, with its memory, before the tags stage.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
     nice = LOW_PRIORITY if few_new else 0
-    # The caches are written by other processes, on the cores the build's
-    # own work leaves idle: the next build needs them, not this one (the
-    # keyword cache's JSON and the tags stage's counts: about 2 CPU-s at
-    # 20,000 + 200 papers).
+    # The caches are written by other processes. On a rebuild, at the lowest
+    # priority, on the cores the build's own work leaves idle, and waited
+    # for last: the next build needs them, not this one (the keyword
+    # cache's JSON and the tags stage's counts: about 2 CPU-s at 20,000 +
+    # 200 papers). A cold build waits for them before rendering: a saving
+    # process holds a copy of each page it reads, and at 50,000 papers the
+    # render stage's memory on top of it made 3.2 GB (2.0 GB without).
     saves: list[Alongside] = []
+    later = LOW_PRIORITY if few_new else 0
     try:
         with Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding:
             with clock.stage("keywords"):
@@ -89,16 +94,18 @@ def enrich(
                 found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
             if cache is not None:
                 with clock.stage("keyword cache"):
-                    saves.append(Alongside(cache.save, jobs=workers, nice=LOW_PRIORITY))
+                    saves.append(Alongside(cache.save, jobs=workers, nice=later))
                     cache.release()
             with clock.stage("tags"):
-                tagged = assign_tags(papers, texts, found, rules, progress, workers, tag_counts)
+                tagged = assign_tags(
+                    papers, texts, found, rules, progress, workers, tag_counts, few_new
+                )
                 if tagged.saving:
                     saves.append(tagged.saving)
             with clock.stage("related"):
                 related = finding.result()
     finally:
-        if pending is None:
+        if pending is None or not few_new:
             for save in saves:
                 save.result()
         else:
@@ -124,16 +131,17 @@ def assign_tags(
     progress: bool | None = None,
     jobs: int | None = None,
     counts_cache: Path | None = None,
+    save_later: bool = False,
 ) -> TagResult:
-    """Fill each paper's tags and shown keywords. The kept counts may still
-    be being saved (counts_cache): TagResult.saving."""
+    """Fill each paper's tags and shown keywords. With save_later, the kept
+    counts may still be being saved (counts_cache): TagResult.saving."""
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
     result = build_tags(
-        paper_keywords, paper_texts, paper_titles, rules, jobs, progress, counts_cache, True
+        paper_keywords, paper_texts, paper_titles, rules, jobs, progress, counts_cache, save_later
     )
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]
