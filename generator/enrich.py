@@ -84,7 +84,6 @@ def enrich(
     # process holds a copy of each page it reads, and at 50,000 papers the
     # render stage's memory on top of it made 3.2 GB (2.0 GB without).
     saves: list[Alongside] = []
-    later = LOW_PRIORITY if few_new else 0
     try:
         with Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding:
             with clock.stage("keywords"):
@@ -94,7 +93,7 @@ def enrich(
                 found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
             if cache is not None:
                 with clock.stage("keyword cache"):
-                    saves.append(Alongside(cache.save, jobs=workers, nice=later))
+                    saves.append(Alongside(cache.save, jobs=workers, nice=nice))
                     cache.release()
             with clock.stage("tags"):
                 tagged = assign_tags(

@@ -141,7 +141,7 @@ class _Corpus:
     title_words: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     own_case: dict[str, Counter] = field(default_factory=dict)
     kept: KeyTables | None = None
-    shown: Callable[[str], tuple[list[str], int]] | None = None
+    shown: Callable[[str], tuple[tuple[list[str], int], list[str]]] | None = None
     update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
     known: tag_counts.Known | None = None  # the last build's candidates
     rescan: tag_counts.Rescan | None = None  # for a pass over kept phrases: who to read
@@ -241,7 +241,7 @@ def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...
     ]
 
 
-def _shown_keywords(c: _Corpus, start: int, end: int) -> list[tuple[list[str], int]]:
+def _shown_keywords(c: _Corpus, start: int, end: int) -> list[tuple[tuple[list[str], int], list]]:
     return [c.shown(s) for s in c.slugs[start:end]]
 
 
@@ -465,14 +465,23 @@ def build_tags(
         key=lambda t: t.slug,
     )
 
-    def shown(s: str) -> tuple[list[str], int]:
-        """The paper's shown keywords (before proper_case) and how many
-        candidates they looked at. A paper whose candidates, words and tags
-        are as they were, and whose candidates, as far as the last build
-        looked, read as they did, shows the same: most papers of a rebuild."""
+    cased: dict[str, str] = {}
+
+    def shown(s: str) -> tuple[tuple[list[str], int], list[str]]:
+        """The paper's shown keywords as made, with how many candidates
+        they looked at (what the state keeps), and as shown (proper_case:
+        in the passes, not after them). A paper whose candidates, words and
+        tags are as they were, and whose candidates, as far as the last
+        build looked, read as they did, shows the same: most papers of a
+        rebuild."""
+        made = None
         if s not in changed:
-            if (old := was.still(s, chosen[s], cands[s], moved, KEYWORDS_SHOWN)) is not None:
-                return old
+            made = was.still(s, chosen[s], cands[s], moved, KEYWORDS_SHOWN)
+        made = made or make(s)
+        return made, [cased[w] if w in cased else cased.setdefault(w, proper_case(w, proper))
+                      for w in made[0]]  # fmt: skip
+
+    def make(s: str) -> tuple[list[str], int]:
         return shown_keywords(
             chosen[s],
             cands[s],
@@ -498,14 +507,10 @@ def build_tags(
 
     moved = was.moved(fact)
     corpus.shown = shown
-    made = dict(zip(slugs, joined(each_paper(_shown_keywords)), strict=True))
+    made, paper_keywords_shown = {}, {}
+    for s, (as_made, as_shown) in zip(slugs, joined(each_paper(_shown_keywords)), strict=True):
+        made[s], paper_keywords_shown[s] = as_made, as_shown
     bar.close()
-    cased: dict[str, str] = {}
-    paper_keywords_shown = {
-        s: [cased[w] if w in cased else cased.setdefault(w, proper_case(w, proper)) for w in words]
-        for s in slugs
-        for words, _ in [made[s]]
-    }
     saving = None
     if state:  # written by another process while the build goes on
         nice = LOW_PRIORITY if save_later else 0
