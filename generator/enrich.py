@@ -99,8 +99,7 @@ def enrich(
                 tagged = assign_tags(
                     papers, texts, found, rules, progress, workers, tag_counts, few_new
                 )
-                if tagged.saving:
-                    saves.append(tagged.saving)
+                saves += tagged.saving
             with clock.stage("related"):
                 related = finding.result()
     finally:

@@ -1,4 +1,5 @@
-"""The tags stage's work, kept between builds (.cache/tag-counts.pickle).
+"""The tags stage's work, kept between builds (.cache/tag-counts.pickle, and
+the shown keywords' record beside it, tag-counts-shown.pickle).
 
 Reading every text for PhraseCounter is most of the tags stage. Its counts
 are sums over the papers, and each key is counted on its own, so when a
@@ -46,6 +47,9 @@ class CountState:
     corpus acronyms."""
 
     code: str  # freshness.code_digest(): a state made by other code is not read
+    # Names this state: the shown keywords' record (another file) is read
+    # with the state it was made with only.
+    token: str
     pool: set
     corpus: Acronyms
     papers: dict[str, bytes]
@@ -70,7 +74,10 @@ class CountState:
     # Each paper's words as one words_line, which KeySearch reads: kept for
     # the papers as they were, made by save() for the others.
     lines: dict[str, str]
-    shown: Shown  # each paper's shown keywords, and what they were made from
+    # Each paper's shown keywords and what they were made from: saved on
+    # its own (save_shown), once they are made, so that the state's save
+    # need not wait for them.
+    shown: Shown = field(default_factory=lambda: Shown())
 
 
 @dataclass
@@ -83,6 +90,7 @@ class Shown:
     looked: dict[str, tuple] = field(default_factory=dict)  # slug -> candidate keys looked at
     chosen: dict[str, list] = field(default_factory=dict)
     facts: dict[tuple, tuple] = field(default_factory=dict)
+    code: str = ""  # the token of the CountState it goes with (cache_file.load checks it)
 
     def moved(self, fact) -> set:
         """The keys that read otherwise now (fact)."""
@@ -156,17 +164,31 @@ def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Resc
 
 def load(path: Path, code: str | None = None) -> CountState | None:
     """None when missing, unreadable or made by other code than code
-    (default: freshness.code_digest(), this code)."""
-    return cache_file.load(path, CountState, code or code_digest())
+    (default: freshness.code_digest(), this code). Its shown keywords'
+    record is empty unless the one beside it was made with it."""
+    state = cache_file.load(path, CountState, code or code_digest())
+    if state is not None:
+        state.shown = cache_file.load(shown_path(path), Shown, state.token) or Shown()
+    return state
+
+
+def shown_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}-shown{path.suffix}")
 
 
 def save(path: Path, state: CountState) -> None:
     """Saves state, with the lines it lacks made first: by the process
-    that saves, not the build's (tags.build_tags)."""
+    that saves, not the build's (tags.build_tags). Its shown keywords'
+    record is saved apart (save_shown)."""
     for slug, words in state.words.items():
         if slug not in state.lines:
             state.lines[slug] = words_line(words)
-    cache_file.save(path, state)
+    cache_file.save(path, dataclasses.replace(state, shown=Shown()))
+
+
+def save_shown(path: Path, shown: Shown, token: str) -> None:
+    """The shown keywords' record of the state (save) named token."""
+    cache_file.save(shown_path(path), dataclasses.replace(shown, code=token))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ linear in the corpus size; each text is tokenised once.
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,13 +80,12 @@ class TagResult:
     tags: list[Tag]  # sorted by slug
     paper_tags: dict[str, list[str]]  # paper slug -> tag slugs, best first
     paper_keywords: dict[str, list[str]]  # paper slug -> keywords to show
-    # The kept state's save, going on in another process (counts_cache): wait() for it.
-    saving: Alongside | None = None
+    # The kept state's saves, going on in other processes (counts_cache): wait() for them.
+    saving: list[Alongside] = field(default_factory=list)
 
     def wait(self) -> None:
-        if self.saving:
-            self.saving.result()
-            self.saving = None
+        while self.saving:
+            self.saving.pop(0).result()
 
 
 def resolve_rules(rules: TagRules, acronyms: Acronyms):
@@ -379,15 +379,19 @@ def build_tags(
     # What the papers' shown keywords were made from, last time (Shown.still).
     was = tag_counts.Shown() if last is None else last.shown
     del last
-    # Saved once the shown keywords are made; with the candidates as read
-    # (a paper's dict is replaced, not changed, when vouched keys join it).
-    state = None
+    # Saved by another process from here on (its save overlaps the rest of
+    # the stage), with the candidates as read (a paper's dict is replaced,
+    # not changed, when vouched keys join it); the shown keywords' record
+    # is saved apart once they are made, tied to it by its token.
+    state, saving = None, []
+    nice = LOW_PRIORITY if save_later else 0
     if counts_cache:
         state = tag_counts.CountState(
-            code, pool, table.corpus, digests, counts, title_papers, streams, titles, own_case,
-            dict(cands), long_forms, first_kept, standalone, kept, found, table.found, lines,
-            tag_counts.Shown(),
+            code, secrets.token_hex(8), pool, table.corpus, digests, counts, title_papers,
+            streams, titles, own_case, dict(cands), long_forms, first_kept, standalone, kept,
+            found, table.found, lines,
         )  # fmt: skip
+        saving.append(Alongside(tag_counts.save, counts_cache, state, jobs=jobs, nice=nice))
     del counts, standalone, lines
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
@@ -511,11 +515,13 @@ def build_tags(
     for s, (as_made, as_shown) in zip(slugs, joined(each_paper(_shown_keywords)), strict=True):
         made[s], paper_keywords_shown[s] = as_made, as_shown
     bar.close()
-    saving = None
     if state:  # written by another process while the build goes on
-        nice = LOW_PRIORITY if save_later else 0
-        saving = Alongside(
-            _save_state, counts_cache, state, made, chosen, cands, fact, jobs=jobs, nice=nice
+        token = state.token
+        del state
+        saving.append(
+            Alongside(
+                _save_shown, counts_cache, token, made, chosen, cands, fact, jobs=jobs, nice=nice
+            )
         )
     result = TagResult(tags, paper_tags, paper_keywords_shown, saving)
     if not save_later:
@@ -523,10 +529,9 @@ def build_tags(
     return result
 
 
-def _save_state(path: Path, state: tag_counts.CountState, made, chosen, cands, fact) -> None:
-    """In the saving process: the shown keywords' record, then the state."""
-    state.shown = tag_counts.Shown.of(made, chosen, cands, fact)
-    tag_counts.save(path, state)
+def _save_shown(path: Path, token: str, made, chosen, cands, fact) -> None:
+    """In the saving process: the shown keywords' record (tag_counts.save_shown)."""
+    tag_counts.save_shown(path, tag_counts.Shown.of(made, chosen, cands, fact), token)
 
 
 def shown_keywords(chosen, cands, own, names, kept, pool, dropped, final) -> tuple[list[str], int]:

@@ -566,6 +566,23 @@ def test_a_rebuild_shows_most_papers_keywords_as_made_last_time_and_all_as_from_
     assert tag_result(updated) == tag_result(fresh)
 
 
+def test_a_shown_keywords_record_is_read_with_the_state_it_was_made_with_only(seed_site, tmp_path):
+    """The record is saved apart from the tag state, after it: a build
+    stopped between the two saves leaves the last build's record beside
+    the new state, and keywords shown from it could be another build's."""
+    keywords, texts, titles = tag_inputs(seed_site)
+    kept = tmp_path / "kept.pickle"
+    build_tags(keywords, texts, titles, None, 1, False, kept)
+    assert tag_counts.load(kept).shown.words.keys() == keywords.keys()
+    last_record = tag_counts.shown_path(kept).read_bytes()
+    build_tags(keywords, texts, titles, None, 1, False, kept)
+    assert tag_counts.load(kept).shown.words.keys() == keywords.keys()
+    tag_counts.shown_path(kept).write_bytes(last_record)
+    assert tag_counts.load(kept).shown == tag_counts.Shown()
+    tag_counts.shown_path(kept).unlink()
+    assert tag_counts.load(kept).shown == tag_counts.Shown()
+
+
 def test_last_shown_keywords_hold_while_what_they_were_made_from_does():
     a, b, c, d = ("a",), ("b",), ("c",), ("d",)
     facts = {a: (a, True), b: (b, True), c: (c, False), d: (d, False)}
