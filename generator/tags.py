@@ -141,6 +141,8 @@ class _Corpus:
     title_words: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     own_case: dict[str, Counter] = field(default_factory=dict)
     kept: KeyTables | None = None
+    tag_of: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None  # a key's tag key, or ()
+    last_mentions: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     shown: Callable[[str], tuple[tuple[list[str], int], list[str]]] | None = None
     update: tag_counts.Update | None = None  # the last build's counts, to bring up to date
     known: tag_counts.Known | None = None  # the last build's candidates
@@ -230,15 +232,24 @@ def _count_kept(c: _Corpus, start: int, end: int):
     )
 
 
-def _find_mentions(c: _Corpus, start: int, end: int) -> list[list[tuple[str, ...]] | None]:
-    """Per paper; None where c.rescan says the last build's still hold."""
-    kept, r = c.kept, c.rescan
-    return [
-        mentions(c.title_words[s], c.streams[s], kept.keys, kept.prefixes, kept.first)
-        if r is None or r.again(s, c.title_words[s])
-        else None
-        for s in c.slugs[start:end]
-    ]
+def _find_mentions(c: _Corpus, start: int, end: int) -> list[tuple[list | None, list]]:
+    """Per paper, its mentions of kept phrases (None where c.rescan says
+    the last build's still hold: c.last_mentions) and its tag keys, best
+    first: its candidates', then those of the phrases it mentions but has
+    no candidate for."""
+    kept, r, tag_of = c.kept, c.rescan, c.tag_of
+    out = []
+    for s in c.slugs[start:end]:
+        found = None
+        if r is None or r.again(s, c.title_words[s]):
+            found = mentions(c.title_words[s], c.streams[s], kept.keys, kept.prefixes, kept.first)
+        paper = c.cands[s]
+        vouched = [
+            key for key in (c.last_mentions[s] if found is None else found) if key not in paper
+        ]
+        ranked = dict.fromkeys(filter(None, map(tag_of, chain(paper, vouched))))
+        out.append((found, list(ranked)))
+    return out
 
 
 def _shown_keywords(c: _Corpus, start: int, end: int) -> list[tuple[tuple[list[str], int], list]]:
@@ -369,11 +380,32 @@ def build_tags(
         **{k: k[:-1] for k in kept if k[-1] in GENERIC_HEADS and k[:-1] in kept},
         **merge,
     }
-    found = dict(zip(slugs, joined(each_paper(_find_mentions)), strict=True))
-    corpus.rescan = None
-    for s in slugs:
-        if found[s] is None:
-            found[s] = last.mentions[s]
+
+    finals: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def final(key: tuple[str, ...]) -> tuple[str, ...]:
+        if (got := finals.get(key)) is not None:
+            return got
+        start, seen = (
+            key,
+            {key},
+        )  # follow "continual learning methods" -> "continual learning" -> ...
+        while key in merge and merge[key] not in seen:
+            key = merge[key]
+            seen.add(key)
+        finals[start] = () if key in banned else key
+        return finals[start]
+
+    # Each paper's tag keys, best first, are made in the pass that finds
+    # its mentions: they are its candidates' and its mentions' tag keys.
+    corpus.tag_of = lru_cache(maxsize=None)(lambda key: final(topic(key, kept)))
+    corpus.last_mentions = last.mentions if last else {}
+    found, ranked = {}, {}
+    for s, (mentioned, tag_keys) in zip(slugs, joined(each_paper(_find_mentions)), strict=True):
+        found[s] = last.mentions[s] if mentioned is None else mentioned
+        ranked[s] = tag_keys
+    corpus.rescan = corpus.tag_of = None
+    corpus.last_mentions = {}
     # The lines of the papers not read here are the last build's (save makes the others).
     lines = {s: line for s, line in last.lines.items() if s not in reread} if last else {}
     # What the papers' shown keywords were made from, last time (Shown.still).
@@ -404,28 +436,9 @@ def build_tags(
     distinct = shared.keys() | vouched  # every candidate key, once
     del found, vouched
 
-    finals: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def final(key: tuple[str, ...]) -> tuple[str, ...]:
-        if (got := finals.get(key)) is not None:
-            return got
-        start, seen = (
-            key,
-            {key},
-        )  # follow "continual learning methods" -> "continual learning" -> ...
-        while key in merge and merge[key] not in seen:
-            key = merge[key]
-            seen.add(key)
-        finals[start] = () if key in banned else key
-        return finals[start]
-
-    # Each paper's tag keys, best first. A key is a tag while two papers
-    # carry it; a paper keeps TAGS_PER_PAPER, so dropping a tag can leave
-    # another with one paper: repeat until nothing changes.
-    tag_of = {k: final(topic(k, kept)) for k in distinct}
-    ranked = {
-        s: list(dict.fromkeys(filter(None, map(tag_of.__getitem__, cands[s])))) for s in slugs
-    }
+    # A key is a tag while two papers carry it; a paper keeps
+    # TAGS_PER_PAPER, so dropping a tag can leave another with one paper:
+    # repeat until nothing changes.
     vocabulary = {k for keys in ranked.values() for k in keys}
     while True:
         chosen = {s: [k for k in ranked[s] if k in vocabulary][:TAGS_PER_PAPER] for s in slugs}
