@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -455,12 +455,17 @@ def build_tags(
     merged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     named = {k for k in distinct if final(k) in vocabulary}  # few: look each up once
     del distinct
-    for s in slugs:
-        paper = cands[s]
-        for key in named.intersection(paper):  # in C: a paper's few named keys
-            if text := paper[key]:
-                target = final(key)
-                (spelled[key] if target == key else merged[target])[text] += 1
+
+    def held(paper: dict) -> Iterable[tuple[tuple[str, ...], str]]:
+        keys = named.intersection(paper)  # in C: a paper's few named keys
+        return zip(keys, map(paper.__getitem__, keys), strict=True)
+
+    # Each (key, text) counted in C, then each distinct one looked at once.
+    held_texts = Counter(chain.from_iterable(map(held, map(cands.__getitem__, slugs))))
+    for (key, text), n in held_texts.items():
+        if text:
+            target = final(key)
+            (spelled[key] if target == key else merged[target])[text] += n
     for key, counter in stats.spellings.items():
         if (target := final(key)) in vocabulary:
             (spelled[key] if target == key else merged[target]).update(counter)
