@@ -386,10 +386,8 @@ def build_tags(
     def final(key: tuple[str, ...]) -> tuple[str, ...]:
         if (got := finals.get(key)) is not None:
             return got
-        start, seen = (
-            key,
-            {key},
-        )  # follow "continual learning methods" -> "continual learning" -> ...
+        # Follow "continual learning methods" -> "continual learning" -> ...
+        start, seen = key, {key}
         while key in merge and merge[key] not in seen:
             key = merge[key]
             seen.add(key)
@@ -411,8 +409,8 @@ def build_tags(
     # What the papers' shown keywords were made from, last time (Shown.still).
     was = tag_counts.Shown() if last is None else last.shown
     del last
-    # Saved by another process from here on (its save overlaps the rest of
-    # the stage), with the candidates as read (a paper's dict is replaced,
+    # Saved by another process from here on (beside the rest of the stage),
+    # with the candidates as read (a paper's dict is replaced,
     # not changed, when vouched keys join it); the shown keywords' record
     # is saved apart once they are made, tied to it by its token.
     state, saving = None, []
