@@ -51,6 +51,7 @@ from .tag_words import (
     CandidateReader,
     acronym_table,
     canonical_words,
+    display_case,
     segments,
     singular,
 )
@@ -464,9 +465,11 @@ def build_tags(
         if text:
             target = final(key)
             (spelled[key] if target == key else merged[target])[text] += n
-    for key, counter in stats.spellings.items():
+    for key, written in stats.spellings.items():
         if (target := final(key)) in vocabulary:
-            (spelled[key] if target == key else merged[target]).update(counter)
+            into = spelled[key] if target == key else merged[target]
+            for text, n in written.items():
+                into[display_case(text)] += n
     for key in vocabulary:
         if not +spelled[key]:
             spelled[key] = merged[key]
