@@ -170,7 +170,10 @@ class PhraseCounter:
         keys, prefixes = self.keys, self.prefixes
         in_key, single = self.key_words.__contains__, self.single.__contains__
         words_here: set[str] = set()
-        around, spelled = [], []
+        # Gathered over the paper, counted once: a Counter.update per
+        # segment was a tenth of the pass.
+        around, spelled, single_around, single_spelled = [], [], [], []
+        inside_plain, inside_expanded = [], []
         for seg in stream:
             words = seg.words
             words_here.update(words)
@@ -178,15 +181,15 @@ class PhraseCounter:
             # Capitalisation is counted for key words only (compress: in C).
             inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
             if seg.whole is None:  # every word is its surface's canonical word
-                self.inside.update(inside)
+                inside_plain.extend(inside)
                 neighbours = zip((None,) + words[:-1], words, words[1:] + (None,), strict=True)
-                self.single_around.update(compress(neighbours, map(single, words)))
-                self.single_spelled.update(
+                single_around.extend(compress(neighbours, map(single, words)))
+                single_spelled.extend(
                     compress(zip(words[1:], seg.surfaces[1:], strict=True), map(single, words[1:]))
                 )
                 starts, shortest = map(self.first_long.__contains__, words), 2
             else:
-                self.inside_expanded.update(
+                inside_expanded.extend(
                     zip(compress(words[1:], map(in_key, words[1:])), inside, strict=True)
                 )
                 starts, shortest = map(self.first.__contains__, words), 1
@@ -205,6 +208,10 @@ class PhraseCounter:
                         spelled.append((span, seg.part[seg.starts[i] : seg.ends[j - 1]]))
         if self.count_words:
             self.word_papers.update(words_here)
+        self.inside.update(inside_plain)
+        self.single_around.update(single_around)
+        self.single_spelled.update(single_spelled)
+        self.inside_expanded.update(inside_expanded)
         self.around.update(around)
         self.spelled.update(spelled)
 
