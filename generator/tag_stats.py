@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, compress
+from operator import and_, is_not
 
 import ahocorasick
 
@@ -145,6 +147,9 @@ def _case(word: str, surface: str) -> int:
     return 0
 
 
+_is_word = partial(is_not, None)  # not a segment's edge (PhraseCounter.add)
+
+
 class PhraseCounter:
     """measure(), fed one paper at a time. Occurrences are gathered as
     (key, word before, word after) and grouped once at the end: Counter
@@ -170,25 +175,17 @@ class PhraseCounter:
         keys, prefixes = self.keys, self.prefixes
         in_key, single = self.key_words.__contains__, self.single.__contains__
         words_here: set[str] = set()
-        # Gathered over the paper, counted once: a Counter.update per
-        # segment was a tenth of the pass.
-        around, spelled, single_around, single_spelled = [], [], [], []
-        inside_plain, inside_expanded = [], []
+        around, spelled, inside_expanded, plain = [], [], [], []
         for seg in stream:
             words = seg.words
             words_here.update(words)
             n = len(words)
-            # Capitalisation is counted for key words only (compress: in C).
-            inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
             if seg.whole is None:  # every word is its surface's canonical word
-                inside_plain.extend(inside)
-                neighbours = zip((None,) + words[:-1], words, words[1:] + (None,), strict=True)
-                single_around.extend(compress(neighbours, map(single, words)))
-                single_spelled.extend(
-                    compress(zip(words[1:], seg.surfaces[1:], strict=True), map(single, words[1:]))
-                )
+                plain.append(seg)
                 starts, shortest = map(self.first_long.__contains__, words), 2
             else:
+                # Capitalisation is counted for key words only (compress: in C).
+                inside = compress(seg.surfaces[1:], map(in_key, words[1:]))
                 inside_expanded.extend(
                     zip(compress(words[1:], map(in_key, words[1:])), inside, strict=True)
                 )
@@ -206,11 +203,22 @@ class PhraseCounter:
                     whole = seg.whole
                     if whole is None or (whole[i] and (j == n or whole[j])):
                         spelled.append((span, seg.part[seg.starts[i] : seg.ends[j - 1]]))
+        # The plain segments' words in one row, each segment between Nones:
+        # each word's neighbours (None at a segment's ends), its capitals
+        # and spellings when not first in its segment, all in C, in one
+        # pass per paper instead of one per segment.
+        row = (None, *chain.from_iterable([seg.words + (None,) for seg in plain]))
+        written = (None, *chain.from_iterable([seg.surfaces + (None,) for seg in plain]))
+        before, here, after, written = row[:-2], row[1:-1], row[2:], written[1:-1]
+        not_first = list(map(_is_word, before))
+        is_single = list(map(single, here))
+        self.inside.update(compress(written, map(and_, not_first, map(in_key, here))))
+        self.single_around.update(compress(zip(before, here, after, strict=True), is_single))
+        self.single_spelled.update(
+            compress(zip(here, written, strict=True), map(and_, not_first, is_single))
+        )
         if self.count_words:
             self.word_papers.update(words_here)
-        self.inside.update(inside_plain)
-        self.single_around.update(single_around)
-        self.single_spelled.update(single_spelled)
         self.inside_expanded.update(inside_expanded)
         self.around.update(around)
         self.spelled.update(spelled)
