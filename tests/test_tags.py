@@ -38,6 +38,7 @@ from generator.tag_stats import (
     paper_stats,
     prefixes_of,
     standalone_share,
+    top,
     topic,
     words_line,
 )
@@ -236,6 +237,19 @@ def test_lone_words_must_be_topics(corpus):
     for word in ("unlearning", "pruning", "Adam"):
         assert not is_lone_word(key(word), stats, title_papers), word
     assert not is_lone_word(key("machine unlearning"), stats, title_papers)
+
+
+@given(st.dictionaries(st.one_of(st.none(), st.text(max_size=3)), st.integers(1, 3), min_size=1))
+def test_the_most_common_spelling_wins_and_a_tie_goes_by_name_whatever_the_order(counts):
+    """A tag's name and the filters' neighbour words (top): the same
+    whichever order the texts were counted in, so a rebuild that counts
+    old papers before new ones names tags as a count from scratch does."""
+    word, n = top(counts)
+    assert n == max(counts.values()) and counts[word] == n
+    tied = [w for w, c in counts.items() if c == n]
+    assert str(word) == min(map(str, tied))
+    backwards, m = top(dict(reversed(counts.items())))
+    assert (str(backwards), m) == (str(word), n)
 
 
 def test_a_long_candidate_falls_back_to_its_kept_head():
