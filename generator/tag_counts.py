@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import cache_file
 from .freshness import code_digest, text_digest
-from .tag_stats import KeySearch, KeyTables, key_tables, words_line
+from .tag_stats import KeySearch, KeyTables, key_tables, line_words, words_line
 from .tag_words import Acronyms, plain_words
 
 
@@ -57,6 +57,8 @@ class CountState:
     title_papers: Counter  # word -> titles holding it, for every word (tags._read_texts)
     # What the later passes read of each paper, so an old paper is not read
     # again (tags._read_texts): its words, its title's, own_capitalised.
+    # The words are saved as lines only (save): a loaded state has none,
+    # and LineWords reads a paper's from its line when a pass needs them.
     words: dict[str, list[tuple[str, ...]]]
     title_words: dict[str, list[tuple[str, ...]]]
     own_case: dict[str, Counter]
@@ -143,7 +145,7 @@ class Rescan:
     last build's results are brought up to date: those read afresh, and
     those where a phrase kept then or now, not both, occurs."""
 
-    old_words: dict[str, list[tuple[str, ...]]]  # the last build's words of each paper
+    old_words: LineWords  # the last build's words of each paper
     old_lines: dict[str, str]  # and as words_line
     reread: frozenset  # papers new or read again (tags._read_texts)
     moved: KeySearch  # phrases kept then or now, not both
@@ -159,7 +161,24 @@ class Rescan:
 
 
 def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Rescan:
-    return Rescan(old.words, old.lines, reread, KeySearch(old_kept ^ kept), key_tables(old_kept))
+    old_words = LineWords(old.lines)
+    return Rescan(old_words, old.lines, reread, KeySearch(old_kept ^ kept), key_tables(old_kept))
+
+
+class LineWords(dict):
+    """Paper slug -> its words, read from its line (words_line) when first
+    asked for: a rebuild's passes read the words of the few old papers they
+    look at again. Saving the words besides the lines made the state at
+    20,000 papers 84 MB instead of 61, and its load 1.6-2.5 s instead of
+    1.2-1.7. `slug in` tells only whether they were read: ask `.lines`."""
+
+    def __init__(self, lines: dict[str, str]):
+        super().__init__()
+        self.lines = lines
+
+    def __missing__(self, slug: str) -> list[tuple[str, ...]]:
+        words = self[slug] = line_words(self.lines[slug])
+        return words
 
 
 def load(path: Path, code: str | None = None) -> CountState | None:
@@ -178,12 +197,12 @@ def shown_path(path: Path) -> Path:
 
 def save(path: Path, state: CountState) -> None:
     """Saves state, with the lines it lacks made first: by the process
-    that saves, not the build's (tags.build_tags). Its shown keywords'
-    record is saved apart (save_shown)."""
+    that saves, not the build's (tags.build_tags). The words are saved as
+    those lines only, and its shown keywords' record apart (save_shown)."""
     for slug, words in state.words.items():
         if slug not in state.lines:
             state.lines[slug] = words_line(words)
-    cache_file.save(path, dataclasses.replace(state, shown=Shown()))
+    cache_file.save(path, dataclasses.replace(state, words={}, shown=Shown()))
 
 
 def save_shown(path: Path, shown: Shown, token: str) -> None:

@@ -120,6 +120,12 @@ def words_line(stream: list[Words]) -> str:
     return " " + " | ".join(map(" ".join, stream)) + " "
 
 
+def line_words(line: str) -> list[Words]:
+    """words_line's words back (no word holds a space or a bar)."""
+    inner = line[1:-1]
+    return [tuple(part.split(" ")) for part in inner.split(" | ")] if inner else []
+
+
 class KeySearch:
     """Whether a words_line holds one of some keys: one pass over the line,
     in C (Aho-Corasick), for all the keys. Looking for each key where its

@@ -226,7 +226,7 @@ def _count_kept(c: _Corpus, start: int, end: int):
     if r is None:
         return standalone_counts((c.streams[s] for s in run), c.kept), None
     again = [s for s in run if r.again(s)]
-    old = [r.old_words[s] for s in again if s in r.old_words]
+    old = [r.old_words[s] for s in again if s in r.old_lines]
     return (
         standalone_counts((c.streams[s] for s in again), c.kept),
         standalone_counts(old, r.old_tables),
@@ -321,9 +321,10 @@ def build_tags(
     last = update.old if update else None  # the rest is brought up to date only with the counts
     title_papers: Counter = Counter(update.old.title_papers if update else ())
     added, taken_off = [], []
+    if update:  # an old paper's words stay its words, read from its line when needed
+        corpus.streams = tag_counts.LineWords(update.old.lines)
     streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
-    if update:  # an old paper's words stay its words
-        streams.update(update.old.words)
+    if update:
         titles.update(update.old.title_words)
         own_case.update(update.old.own_case)
     reread = set()  # papers whose words were read here
@@ -337,8 +338,8 @@ def build_tags(
         own_case.update(run_case)
     base = update.old.counts if update else tuple(Counter() for _ in PhraseCounter.COUNTS)
     counts = tag_counts.merged(base, added, taken_off)
-    if update and len(streams) != len(slugs):  # a bug, not a dump: every paper has words
-        raise AssertionError(f"tags: {len(slugs) - len(streams)} papers without words")
+    if update and (lost := set(slugs) - streams.keys() - update.old.lines.keys()):
+        raise AssertionError(f"tags: {len(lost)} papers without words")  # a bug, not a dump
     del update, added, taken_off, base
     corpus.update = None
     counter = PhraseCounter(corpus.pool)
