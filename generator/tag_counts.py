@@ -145,8 +145,7 @@ class Rescan:
     last build's results are brought up to date: those read afresh, and
     those where a phrase kept then or now, not both, occurs."""
 
-    old_words: LineWords  # the last build's words of each paper
-    old_lines: dict[str, str]  # and as words_line
+    old_lines: dict[str, str]  # the last build's words of each paper, as words_line
     reread: frozenset  # papers new or read again (tags._read_texts)
     moved: KeySearch  # phrases kept then or now, not both
     old_tables: KeyTables  # the phrases kept then
@@ -161,8 +160,7 @@ class Rescan:
 
 
 def rescan(old: CountState, reread: frozenset, old_kept: set, kept: set) -> Rescan:
-    old_words = LineWords(old.lines)
-    return Rescan(old_words, old.lines, reread, KeySearch(old_kept ^ kept), key_tables(old_kept))
+    return Rescan(old.lines, reread, KeySearch(old_kept ^ kept), key_tables(old_kept))
 
 
 class LineWords(dict):

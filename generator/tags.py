@@ -37,6 +37,7 @@ from .tag_stats import (
     is_lone_word,
     is_truncated,
     key_tables,
+    line_words,
     mentions,
     own_capitalised,
     paper_stats,
@@ -226,7 +227,7 @@ def _count_kept(c: _Corpus, start: int, end: int):
     if r is None:
         return standalone_counts((c.streams[s] for s in run), c.kept), None
     again = [s for s in run if r.again(s)]
-    old = [r.old_words[s] for s in again if s in r.old_lines]
+    old = [line_words(r.old_lines[s]) for s in again if s in r.old_lines]
     return (
         standalone_counts((c.streams[s] for s in again), c.kept),
         standalone_counts(old, r.old_tables),
@@ -323,10 +324,9 @@ def build_tags(
     added, taken_off = [], []
     if update:  # an old paper's words stay its words, read from its line when needed
         corpus.streams = tag_counts.LineWords(update.old.lines)
+        corpus.title_words.update(update.old.title_words)
+        corpus.own_case.update(update.old.own_case)
     streams, titles, own_case = corpus.streams, corpus.title_words, corpus.own_case
-    if update:
-        titles.update(update.old.title_words)
-        own_case.update(update.old.own_case)
     reread = set()  # papers whose words were read here
     for (run_added, run_taken), run_words, run_case, run_title_papers in each_paper(_read_texts):
         added += run_added  # runs in slug order: as if counted in one process
