@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -314,7 +314,9 @@ def build_tags(
         if cands[s] is None:
             cands[s] = corpus.known.cands[s]
     corpus.known = None
-    shared = Counter(chain.from_iterable(cands.values()))  # in slug order, like cands
+    # How many papers hold each key, and each (key, text) pair with a text
+    # (the spellings below): the last build's sums brought up to date.
+    shared, written = tag_counts.candidate_sums(last, cands, changed)
     pool = {key for key, n in shared.items() if n >= MIN_PAPERS_PER_TAG} | keep
     corpus.pool = key_tables(pool)  # built once, read by every run
 
@@ -420,8 +422,8 @@ def build_tags(
     if counts_cache:
         state = tag_counts.CountState(
             code, secrets.token_hex(8), pool, table.corpus, digests, counts, title_papers,
-            streams, titles, own_case, dict(cands), long_forms, first_kept, standalone, kept,
-            found, table.found, lines,
+            streams, titles, own_case, dict(cands), shared, written, long_forms, first_kept,
+            standalone, kept, found, table.found, lines,
         )  # fmt: skip
         saving.append(Alongside(tag_counts.save, counts_cache, state, jobs=jobs, nice=nice))
     del counts, standalone, lines
@@ -455,17 +457,11 @@ def build_tags(
     merged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     named = {k for k in distinct if final(k) in vocabulary}  # few: look each up once
     del distinct
-
-    def held(paper: dict) -> Iterable[tuple[tuple[str, ...], str]]:
-        keys = named.intersection(paper)  # in C: a paper's few named keys
-        return zip(keys, map(paper.__getitem__, keys), strict=True)
-
-    # Each (key, text) counted in C, then each distinct one looked at once.
-    held_texts = Counter(chain.from_iterable(map(held, map(cands.__getitem__, slugs))))
-    for (key, text), n in held_texts.items():
-        if text:
+    for (key, text), n in written.items():
+        if key in named:
             target = final(key)
             (spelled[key] if target == key else merged[target])[text] += n
+    del written
     for key, written in stats.spellings.items():
         if (target := final(key)) in vocabulary:
             into = spelled[key] if target == key else merged[target]

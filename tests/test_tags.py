@@ -514,6 +514,7 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     for slug, case in theirs.own_case.items():
         assert {w: n for w, n in ours.own_case[slug].items() if w in case} == case
     assert ours.cands == theirs.cands
+    assert (dict(ours.shared), dict(ours.written)) == (dict(theirs.shared), dict(theirs.written))
     assert ours.definitions == theirs.definitions
     assert (ours.first_kept, ours.kept, ours.mentions) == (
         theirs.first_kept, theirs.kept, theirs.mentions,
@@ -639,12 +640,16 @@ def test_last_shown_keywords_hold_while_what_they_were_made_from_does():
     assert shown.still("q", [a], {}, set(), 8) is None  # a new paper
 
 
-def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_path, monkeypatch):
+def test_an_edited_or_removed_paper_makes_the_tags_stage_count_from_scratch(
+    seed_site, tmp_path, monkeypatch
+):
     keywords, texts, titles = tag_inputs(seed_site)
     kept = tmp_path / "kept.pickle"
     build_tags(keywords, texts, titles, None, 1, False, kept)
-    edited = sorted(texts)[3]
+    edited, removed = sorted(texts)[3], sorted(texts)[5]
     texts[edited] += " We also study sparse zebra autoencoders (SZAs)."
+    for papers in (keywords, texts, titles):
+        del papers[removed]
     plans = []
     real_plan = tag_counts.plan
     monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
@@ -655,7 +660,11 @@ def test_an_edited_paper_makes_the_tags_stage_count_from_scratch(seed_site, tmp_
     assert tag_result(again) == tag_result(
         build_tags(keywords, texts, titles, None, 1, False, fresh)
     )
-    assert tag_counts.load(kept).definitions == tag_counts.load(fresh).definitions
+    ours, theirs = tag_counts.load(kept), tag_counts.load(fresh)
+    assert ours.definitions == theirs.definitions
+    # The candidates' sums, brought up to date: the edited and the removed
+    # papers' old candidates taken off.
+    assert (dict(ours.shared), dict(ours.written)) == (dict(theirs.shared), dict(theirs.written))
 
 
 @settings(max_examples=400, deadline=None)
