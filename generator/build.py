@@ -169,7 +169,7 @@ def _generate(
             progress=progress,
             clock=report.clock,
             rules=rules,
-            tag_counts=paths.cache / "tag-counts.pickle",
+            tag_counts=paths.cache / "tag-counts.marshal",
             term_counts=paths.cache / "related-terms.pickle",
             memo=memo,
             pending=pending,

@@ -1,4 +1,4 @@
-"""The tags stage's work, kept between builds (.cache/tag-counts.pickle, and
+"""The tags stage's work, kept between builds (.cache/tag-counts.marshal, and
 the shown keywords' record beside it, tag-counts-shown.pickle).
 
 Reading every text for PhraseCounter is most of the tags stage. Its counts
@@ -189,14 +189,21 @@ def load(path: Path, code: str | None = None) -> CountState | None:
     """None when missing, unreadable or made by other code than code
     (default: freshness.code_digest(), this code). Its shown keywords'
     record is empty unless the one beside it was made with it."""
-    state = cache_file.load(path, CountState, code or code_digest())
-    if state is not None:
-        state.shown = cache_file.load(shown_path(path), Shown, state.token) or Shown()
+    fields = cache_file.load_plain(path, "CountState", code or code_digest())
+    if fields is None:
+        return None
+    for name in ("counts", "standalone"):
+        fields[name] = tuple(map(Counter, fields[name]))
+    for name in ("title_papers", "shared", "written"):
+        fields[name] = Counter(fields[name])
+    fields["own_case"] = {s: Counter(case) for s, case in fields["own_case"].items()}
+    state = CountState(**fields, words={})
+    state.shown = cache_file.load(shown_path(path), Shown, state.token) or Shown()
     return state
 
 
 def shown_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}-shown{path.suffix}")
+    return path.with_name(f"{path.stem}-shown.pickle")
 
 
 def save(path: Path, state: CountState) -> None:
@@ -206,7 +213,16 @@ def save(path: Path, state: CountState) -> None:
     for slug, words in state.words.items():
         if slug not in state.lines:
             state.lines[slug] = words_line(words)
-    cache_file.save(path, dataclasses.replace(state, words={}, shown=Shown()))
+    fields = {f.name: getattr(state, f.name) for f in dataclasses.fields(CountState)}
+    del fields["words"], fields["shown"]
+    for name in ("counts", "standalone"):  # as plain dicts: marshal takes built-ins only
+        fields[name] = tuple(map(dict, fields[name]))
+    for name in ("title_papers", "shared", "written"):
+        fields[name] = dict(fields[name])
+    fields["own_case"] = {s: dict(case) for s, case in fields["own_case"].items()}
+    cache_file.save_plain(path, "CountState", fields)
+    if (pickled := path.with_suffix(".pickle")) != path:  # the state as saved before b4bbde2
+        pickled.unlink(missing_ok=True)
 
 
 def save_shown(path: Path, shown: Shown, token: str) -> None:

@@ -175,8 +175,12 @@ def test_an_added_dump_writes_from_the_kept_tag_counts_what_a_fresh_build_writes
     adds papers, counts only what is new (tag_counts.py): the pages are
     those of a build that counted everything."""
     root = project(tmp_path / "p", [KEPT])
+    cache = Paths.at(root).cache
+    cache.mkdir(parents=True)
+    (cache / "tag-counts.pickle").write_bytes(b"a state as saved by older code")
     generate(Paths.at(root))
-    assert (Paths.at(root).cache / "tag-counts.pickle").stat().st_size > 10_000
+    assert (cache / "tag-counts.marshal").stat().st_size > 10_000
+    assert not (cache / "tag-counts.pickle").exists()  # not left to grow the kept cache
     (root / "dumps" / REMOVED.name).write_text(REMOVED.read_text(encoding="utf-8"))
     plans = []
     real_plan = tag_counts.plan

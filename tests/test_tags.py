@@ -483,7 +483,7 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     def early(s):
         return s not in late
 
-    kept = tmp_path / "kept.pickle"
+    kept = tmp_path / "kept.marshal"
     build_tags(
         subset(keywords, early), subset(texts, early), subset(titles, early), rules, 2, False, kept
     )
@@ -497,7 +497,7 @@ def test_kept_counts_brought_up_to_date_give_the_tags_of_a_full_count(
     (update,) = plans
     assert update is not None and update.new == late
     assert len(update.delta.keys) > 20 and "QZX" in update.changed_acronyms
-    fresh = tmp_path / "fresh.pickle"
+    fresh = tmp_path / "fresh.marshal"
     assert tag_result(updated) == tag_result(
         build_tags(keywords, texts, titles, rules, 2, False, fresh)
     )
@@ -575,7 +575,7 @@ def test_a_rebuild_shows_most_papers_keywords_as_made_last_time_and_all_as_from_
     def early(mapping: dict) -> dict:
         return {s: v for s, v in mapping.items() if s not in late}
 
-    kept = tmp_path / "kept.pickle"
+    kept = tmp_path / "kept.marshal"
     build_tags(early(keywords), early(texts), early(titles), rules, 2, False, kept)
     reused = []
     real_still = tag_counts.Shown.still
@@ -589,7 +589,7 @@ def test_a_rebuild_shows_most_papers_keywords_as_made_last_time_and_all_as_from_
     updated = build_tags(keywords, texts, titles, rules, 1, False, kept)  # still() in this process
     monkeypatch.undo()
     assert sum(reused) > 0.6 * len(keywords)
-    fresh = build_tags(keywords, texts, titles, rules, 2, False, tmp_path / "fresh.pickle")
+    fresh = build_tags(keywords, texts, titles, rules, 2, False, tmp_path / "fresh.marshal")
     assert tag_result(updated) == tag_result(fresh)
 
 
@@ -598,7 +598,7 @@ def test_a_shown_keywords_record_is_read_with_the_state_it_was_made_with_only(se
     stopped between the two saves leaves the last build's record beside
     the new state, and keywords shown from it could be another build's."""
     keywords, texts, titles = tag_inputs(seed_site)
-    kept = tmp_path / "kept.pickle"
+    kept = tmp_path / "kept.marshal"
     build_tags(keywords, texts, titles, None, 1, False, kept)
     assert tag_counts.load(kept).shown.words.keys() == keywords.keys()
     last_record = tag_counts.shown_path(kept).read_bytes()
@@ -644,7 +644,7 @@ def test_an_edited_or_removed_paper_makes_the_tags_stage_count_from_scratch(
     seed_site, tmp_path, monkeypatch
 ):
     keywords, texts, titles = tag_inputs(seed_site)
-    kept = tmp_path / "kept.pickle"
+    kept = tmp_path / "kept.marshal"
     build_tags(keywords, texts, titles, None, 1, False, kept)
     edited, removed = sorted(texts)[3], sorted(texts)[5]
     texts[edited] += " We also study sparse zebra autoencoders (SZAs)."
@@ -656,7 +656,7 @@ def test_an_edited_or_removed_paper_makes_the_tags_stage_count_from_scratch(
     again = build_tags(keywords, texts, titles, None, 1, False, kept)
     monkeypatch.undo()
     assert plans == [None]
-    fresh = tmp_path / "fresh.pickle"
+    fresh = tmp_path / "fresh.marshal"
     assert tag_result(again) == tag_result(
         build_tags(keywords, texts, titles, None, 1, False, fresh)
     )
