@@ -129,7 +129,8 @@ class Shown:
     def of(cls, made: dict, chosen: dict, cands: dict, fact) -> Shown:
         """made: slug -> (shown keywords, candidates looked at)."""
         looked = {s: tuple(islice(cands[s], n)) for s, (_, n) in made.items()}
-        facts = {key: fact(key) for s in made for key in chain(chosen[s], looked[s])}
+        keys = set(chain.from_iterable(chain(chosen[s], looked[s]) for s in made))  # each once
+        facts = {key: fact(key) for key in keys}
         return cls({s: words for s, (words, _) in made.items()}, looked, dict(chosen), facts)
 
 

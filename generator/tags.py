@@ -138,6 +138,7 @@ class _Corpus:
     long_forms: set
     reader: CandidateReader
     cands: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
+    read_cands: set = field(default_factory=set)  # papers whose candidates were read anew
     pool: KeyTables | None = None
     streams: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     title_words: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -193,7 +194,6 @@ def _read_texts(c: _Corpus, start: int, end: int):
     for s in c.slugs[start:end]:
         text, title = c.texts.get(s, ""), c.titles.get(s, "")
         acronyms = c.table.for_paper(s)
-        lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in pool}
         stream, fresh = None, True
         if up is None or s in up.new:
             stream = segments(text, acronyms)
@@ -211,6 +211,9 @@ def _read_texts(c: _Corpus, start: int, end: int):
         if fresh:
             title_words = [seg.words for seg in segments(title, acronyms)]
             words[s] = ([seg.words for seg in stream], title_words)
+        if not fresh and s not in c.read_cands:
+            continue  # last build's candidates, a pool that only grew: no lone word is new
+        lone = {k[0] for k in c.cands[s] if len(k) == 1 and k not in pool}
         if fresh or not lone <= up.old.own_case[s].keys():
             stream = stream or segments(text, acronyms)
             case = own_capitalised(stream, lone) if lone else Counter()
@@ -309,7 +312,7 @@ def build_tags(
     # words are read again too, in _read_texts: new, or reading a changed
     # acronym. A paper's own_case may gain lone words there, keeping the
     # figures of those it had.)
-    changed = {s for s in slugs if cands[s] is not None}
+    changed = corpus.read_cands = {s for s in slugs if cands[s] is not None}
     for s in slugs:
         if cands[s] is None:
             cands[s] = corpus.known.cands[s]
