@@ -2,9 +2,8 @@
 dumps, the memo, the tag counts, the related papers' term counts): read
 with the collector paused and checked for its kind and code, written whole
 and then renamed. A pickle, or, for work made of built-in types only (the
-tag counts), marshal: twice as fast both ways (the 20,000-paper tag state:
-loaded in 0.42-0.59 s against 0.62-0.99 s, written in 0.6 s against
-1.1-1.5 s)."""
+tag counts), marshal, which is faster (the 20,000-paper tag state: loaded
+in 0.42-0.59 s against 0.62-0.99 s, written in 0.6 s against 1.1-1.5 s)."""
 
 from __future__ import annotations
 
@@ -44,7 +43,7 @@ def load_plain(path: Path, kind: str, code: str) -> dict | None:
     (their "code")."""
     try:
         with open(path, "rb") as f, collector.paused():
-            made = marshal.loads(f.read())  # marshal.load(f) reads piece by piece: 4x slower
+            made = marshal.loads(f.read())  # marshal.load(f) reads piece by piece: slow
         made_kind, python, fields = made
     except Exception:
         return None

@@ -222,7 +222,7 @@ def save(path: Path, state: CountState) -> None:
         fields[name] = dict(fields[name])
     fields["own_case"] = {s: dict(case) for s, case in fields["own_case"].items()}
     cache_file.save_plain(path, "CountState", fields)
-    if (pickled := path.with_suffix(".pickle")) != path:  # the state as saved before b4bbde2
+    if (pickled := path.with_suffix(".pickle")) != path:  # the state as saved before 60684a3
         pickled.unlink(missing_ok=True)
 
 
