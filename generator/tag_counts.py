@@ -193,11 +193,7 @@ def load(path: Path, code: str | None = None) -> CountState | None:
     fields = cache_file.load_plain(path, "CountState", code or code_digest())
     if fields is None:
         return None
-    for name in ("counts", "standalone"):
-        fields[name] = tuple(map(Counter, fields[name]))
-    for name in ("title_papers", "shared", "written"):
-        fields[name] = Counter(fields[name])
-    fields["own_case"] = {s: Counter(case) for s, case in fields["own_case"].items()}
+    _convert(fields, Counter)
     state = CountState(**fields, words={})
     state.shown = cache_file.load(shown_path(path), Shown, state.token) or Shown()
     return state
@@ -216,14 +212,19 @@ def save(path: Path, state: CountState) -> None:
             state.lines[slug] = words_line(words)
     fields = {f.name: getattr(state, f.name) for f in dataclasses.fields(CountState)}
     del fields["words"], fields["shown"]
-    for name in ("counts", "standalone"):  # as plain dicts: marshal takes built-ins only
-        fields[name] = tuple(map(dict, fields[name]))
-    for name in ("title_papers", "shared", "written"):
-        fields[name] = dict(fields[name])
-    fields["own_case"] = {s: dict(case) for s, case in fields["own_case"].items()}
+    _convert(fields, dict)  # marshal takes built-in types only
     cache_file.save_plain(path, "CountState", fields)
     if (pickled := path.with_suffix(".pickle")) != path:  # the state as saved before 60684a3
         pickled.unlink(missing_ok=True)
+
+
+def _convert(fields: dict, kind: type) -> None:
+    """CountState's Counters (alone, in tuples, per paper) made kind, in place."""
+    for name in ("counts", "standalone"):
+        fields[name] = tuple(map(kind, fields[name]))
+    for name in ("title_papers", "shared", "written"):
+        fields[name] = kind(fields[name])
+    fields["own_case"] = {s: kind(case) for s, case in fields["own_case"].items()}
 
 
 def save_shown(path: Path, shown: Shown, token: str) -> None:
@@ -313,17 +314,8 @@ def candidate_sums(
     if old is None:
         return _sums(cands.values())
     gone = [old.cands[s] for s in old.cands if s in read or s not in cands]
-    shared, written = _sums(cands[s] for s in read)
-    shared.update(old.shared)
-    written.update(old.written)
-    if gone:
-        less_shared, less_written = _sums(gone)
-        shared.subtract(less_shared)
-        written.subtract(less_written)
-        for total in (shared, written):
-            for key in [k for k, n in total.items() if n <= 0]:
-                del total[key]
-    return shared, written
+    added = _sums(cands[s] for s in read)
+    return merged((old.shared, old.written), [added], [_sums(gone)] if gone else [])
 
 
 def _sums(papers: Iterable[dict]) -> tuple[Counter, Counter]:
@@ -335,7 +327,8 @@ def _sums(papers: Iterable[dict]) -> tuple[Counter, Counter]:
 
 
 def merged(base: tuple[Counter, ...], added: list, removed: list) -> tuple[Counter, ...]:
-    """base + added - removed, each a PhraseCounter.counts(); what a count
+    """base + added - removed, each a tuple of Counters alike
+    (PhraseCounter.counts(), candidate_sums); what a count
     from scratch gives: the same entries with the same numbers (only their
     order differs, and no reader depends on it)."""
     out = tuple(Counter(c) for c in base)

@@ -432,14 +432,11 @@ def build_tags(
     del counts, standalone, lines
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
-    vouched = set()
     for s in slugs:
         paper = cands[s]
         if extra := [key for key in found[s] if key not in paper]:
             cands[s] = {**paper, **dict.fromkeys(extra, "")}
-        vouched.update(found[s])
-    distinct = shared.keys() | vouched  # every candidate key, once
-    del found, vouched
+    del found
 
     # A key is a tag while two papers carry it; a paper keeps
     # TAGS_PER_PAPER, so dropping a tag can leave another with one paper:
@@ -458,17 +455,15 @@ def build_tags(
     # tags are named: other keys' spellings are not counted.
     spelled: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     merged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-    named = {k for k in distinct if final(k) in vocabulary}  # few: look each up once
-    del distinct
+    # The candidates' texts (a vouched key has none: it is not in written).
     for (key, text), n in written.items():
-        if key in named:
-            target = final(key)
+        if (target := final(key)) in vocabulary:
             (spelled[key] if target == key else merged[target])[text] += n
     del written
-    for key, written in stats.spellings.items():
+    for key, texts in stats.spellings.items():
         if (target := final(key)) in vocabulary:
             into = spelled[key] if target == key else merged[target]
-            for text, n in written.items():
+            for text, n in texts.items():
                 into[display_case(text)] += n
     for key in vocabulary:
         if not +spelled[key]:
