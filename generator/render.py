@@ -26,6 +26,7 @@ from .freshness import fingerprint
 from .merge import paper_key
 from .models import Archive, Dump, Paper, Tag
 from .snippets import Snippets
+from .tag_pages import ListingPage, listing_pages, listing_path, pager
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
 GENERATED_FILES = ("index.md", *FEATURE_FILES)
@@ -77,6 +78,8 @@ class Context:
     by_title: dict[str, Paper]  # paper_key(title) -> paper
     snippets: Snippets | None = None  # set by build_context
     item_prints: dict[str, str] = field(default_factory=dict)  # tag_inputs' memo
+    # paper slug -> (its first dump's place in the dump order, its line there)
+    first_listed: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def build_context(archive: Archive, env: Environment) -> Context:
@@ -91,6 +94,8 @@ def build_context(archive: Archive, env: Environment) -> Context:
         new_in=new_in,
         by_title={paper_key(p.title): p for p in archive.papers},
     )
+    numbers = {d.name: i for i, d in enumerate(archive.dumps)}
+    ctx.first_listed = {p.slug: (numbers[p.dumps[0]], p.first_line) for p in archive.papers}
     ctx.snippets = Snippets(env, ctx)
     return ctx
 
@@ -148,10 +153,34 @@ def item_print(ctx: Context, slug: str) -> str:
     return items[slug]
 
 
-def tag_inputs(ctx: Context, tag: Tag) -> tuple:
-    """What tag.md.j2 shows: the tag and, per paper, its item with its
-    tags (but this one)."""
-    return tag.slug, tag.name, tuple(item_print(ctx, s) for s in tag.papers)
+def tag_inputs(ctx: Context, tag: Tag, listing: ListingPage, links: tuple) -> tuple:
+    """What tag.md.j2 shows on one of the tag's pages: the tag (its own
+    page: with its number of papers), the page's place, its links to the
+    tag's other pages and, per paper, its item with its tags (but this one)."""
+    total = len(tag.papers) if listing.number == 0 else None
+    items = tuple(item_print(ctx, s) for s in listing.papers)
+    pages = tuple((link.rel, link.number, link.label) for link in links)
+    return tag.slug, tag.name, total, listing.number, listing.first, listing.last, pages, items
+
+
+def tag_units(ctx: Context, tag: Tag, page: Callable) -> list[Unit]:
+    """The tag's own page and its older pages (tag_pages.py)."""
+    listing = listing_pages(tag.papers, ctx.first_listed.__getitem__)
+    units = []
+    for shown in listing:
+        links = pager(listing, shown)
+        units.append(
+            page(
+                listing_path(tag.slug, shown.number),
+                "tag.md.j2",
+                partial(tag_inputs, ctx, tag, shown, links),
+                tag=tag,
+                listing=shown,
+                links=links,
+                root="../../" if shown.number == 0 else "../../../",
+            )
+        )
+    return units
 
 
 def dump_inputs(ctx: Context, dump: Dump, papers: list[Paper]) -> tuple:
@@ -214,10 +243,8 @@ def page_units(archive: Archive) -> list[Unit]:
     units.append(
         page("tags/index.md", "tags_index.md.j2", letters=sorted(letters.items()), root="../")
     )
-    units += [
-        page(f"tags/{t.slug}.md", "tag.md.j2", partial(tag_inputs, ctx, t), tag=t, root="../../")
-        for t in sorted(archive.tags, key=lambda t: -len(t.papers))
-    ]
+    for tag in sorted(archive.tags, key=lambda t: -len(t.papers)):
+        units += tag_units(ctx, tag, page)
     units += [
         page(
             f"papers/{p.slug}.md",

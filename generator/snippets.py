@@ -30,6 +30,9 @@ def fill_in(macro, *args) -> str:
     return text
 
 
+TAG_ROOT = "../../"  # a tag's own page is tags/<slug>/
+
+
 class Snippets:
     def __init__(self, env: Environment, ctx):
         self.macros = env.get_template("_macros.j2").module
@@ -75,9 +78,18 @@ class Snippets:
                 self.dumps[name, root, i == 0] = self.macros.dump_link(dump, root, i == 0)
         return Markup("".join([self.dumps[name, root, i == 0] for i, name in enumerate(names)]))
 
-    def tag_items(self, tag, root: str) -> list[Markup]:
-        """A tag page's list items: its papers, each without that tag."""
-        return [self.paper_item(self.ctx.papers[s], root, skip_tag=tag.slug) for s in tag.papers]
+    def tag_items(self, tag, slugs: list[str], root: str) -> Markup:
+        """A tag page's list items, one per line: these papers of it, each
+        without that tag. Made for a page two folders deep (a tag's own
+        page), and moved one deeper for its older pages: every link in an
+        item starts with the root (dump text is escaped, so no other
+        'href="' is in it), and each item is then made once for both."""
+        items = "".join(
+            [f"{self.paper_item(self.ctx.papers[s], TAG_ROOT, skip_tag=tag.slug)}\n" for s in slugs]
+        )
+        if root != TAG_ROOT:
+            items = items.replace(f'href="{TAG_ROOT}', f'href="{root}')
+        return Markup(items)
 
     def paper_items(
         self, papers: list[Paper], root: str, new_in: str | None = None

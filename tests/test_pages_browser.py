@@ -5,6 +5,7 @@ charts are drawn and readable."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,17 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def sample(seed_site: Path) -> dict[str, str]:
     """Paths (under the site) of a paper with code and related papers, a
-    tag listing a paper with code, and the newest dump."""
+    tag listing a paper with code, the oldest page of the largest tag, and
+    the newest dump."""
     data = json.loads((seed_site / "site" / "papers.json").read_text(encoding="utf-8"))
     paper = next(p for p in data["papers"] if p["code_links"] and len(p["related"]) >= 3)
     tag = paper["tags"][0]["slug"]
+    largest = Counter(t["slug"] for p in data["papers"] for t in p["tags"]).most_common(1)[0][0]
     return {
         "home": "",
         "paper": f"papers/{paper['slug']}/",
         "tag": f"tags/{tag}/",
+        "older": f"tags/{largest}/1/",
         "dump": f"dumps/{data['dumps'][-1]['name']}/",
         "stats": "stats/",
     }
@@ -51,6 +55,19 @@ def check_tag(page) -> None:
     assert visible_count(page, ".pa-item") >= 2
     assert visible_count(page, ".pa-item .pa-badge--code") >= 1
     assert page.locator("a.pa-feed").is_visible()
+
+
+def check_older(page) -> None:
+    """The oldest page of a large tag: its 50 papers, and a way back to newer ones."""
+    assert visible_count(page, ".pa-item") == 50
+    name = page.locator("h1").first.inner_text()
+    newer = page.locator(".pa-pager__newer a")
+    assert newer.count() == 1 and not page.locator(".pa-pager__older").count()
+    newer.click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").first.inner_text() == name
+    assert visible_count(page, ".pa-item") >= 50
+    assert page.locator(".pa-pager__older a").is_visible()
 
 
 def check_dump(page) -> None:
@@ -88,6 +105,7 @@ CHECKS = {
     "home": check_home,
     "paper": check_paper,
     "tag": check_tag,
+    "older": check_older,
     "dump": check_dump,
     "stats": check_stats,
 }

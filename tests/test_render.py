@@ -194,3 +194,56 @@ def test_a_paper_or_tag_page_changes_only_when_its_inputs_do():
                 missed += inputs == base[path][1]
     assert shown > 25
     assert missed == 0
+
+
+def test_a_large_tag_is_listed_on_pages_that_link_to_each_other():
+    """160 papers of one tag, 40 per dump: the tag's page lists the newest
+    60, newest dump first; two older pages of 50 each; every link on them
+    leads to a page of the site."""
+    import posixpath
+    import re
+
+    dumps, papers = [], []
+    for d in range(4):
+        name = f"00{d}_x"
+        entries = [Entry(name, 10 + i, f"Paper {d} {i}", ABSTRACT) for i in range(40)]
+        dumps.append(Dump(name, f"dumps/{name}.txt", "daily", None, entries))
+        for i in range(40):
+            slug = f"paper-{d}-{i:02d}"
+            papers.append(Paper(slug, f"Paper {d} {i}", ABSTRACT, [name], 10 + i, text=ABSTRACT))
+            papers[-1].tags = ["topic", "other"] if i % 2 else ["topic"]
+    tags = [
+        Tag("other", "Other", sorted(p.slug for p in papers if "other" in p.tags)),
+        Tag("topic", "Topic", sorted(p.slug for p in papers)),
+    ]
+    pages = render_pages(Archive(dumps, sorted(papers, key=lambda p: p.slug), tags))
+    assert {p for p in pages if p.startswith("tags/topic")} == {
+        "tags/topic.md",
+        "tags/topic/1.md",
+        "tags/topic/2.md",
+    }
+
+    def listed(path: str) -> list[str]:
+        return re.findall(r'class="pa-item__title" href="[./]*papers/([^/"]+)/"', pages[path])
+
+    own = listed("tags/topic.md")
+    assert own[:40] == [f"paper-3-{i:02d}" for i in range(40)]
+    assert own[40:] == [f"paper-2-{i:02d}" for i in range(20, 40)]
+    assert len(listed("tags/topic/2.md")) == len(listed("tags/topic/1.md")) == 50
+    assert sorted(own + listed("tags/topic/2.md") + listed("tags/topic/1.md")) == tags[1].papers
+    assert "160 papers (the newest 60 here)" in pages["tags/topic.md"]
+    assert "Papers 1&ndash;50 of this tag" in pages["tags/topic/1.md"]
+    for path in ("tags/topic.md", "tags/topic/1.md", "tags/topic/2.md"):
+        url = path.removesuffix(".md") + "/"  # use_directory_urls
+        hrefs = re.findall(r'href="(\.\.[^"]*/)"', pages[path])  # pages, not the feed
+        assert len(hrefs) > 50
+        for href in hrefs:
+            target = posixpath.normpath(posixpath.join(url, href))
+            assert f"{target}.md" in pages or f"{target}/index.md" in pages, (path, href)
+    pager = re.findall(
+        r'href="([^"]*)">(newest papers|papers [0-9\u2013]+)<', pages["tags/topic/1.md"]
+    )
+    assert pager == [  # the count line's link, then the pager's: no older page
+        ("../../../tags/topic/", "newest papers"),
+        ("../../../tags/topic/2/", "papers 51\u2013100"),
+    ]
