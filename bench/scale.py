@@ -58,6 +58,7 @@ nav:
 not_in_nav: |
   /papers/
   /tags/*.md
+  /tags/*/*.md
   /dumps/*.md
 plugins: []
 """
@@ -190,10 +191,19 @@ def bare_mkdocs(project: Path) -> Run:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def site_figures(site: Path) -> tuple[float, int, int]:
+def site_figures(site: Path) -> tuple[float, int, int, int]:
+    """Site MB; paper page median and largest; largest tag page (its own or an older one)."""
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     pages = [p.stat().st_size for p in (site / "papers").glob("*/index.html")]
-    return total / 1e6, int(statistics.median(pages)), max(pages)
+    tags = [p.stat().st_size for p in (site / "tags").glob("*/**/index.html")]
+    return total / 1e6, int(statistics.median(pages)), max(pages), max(tags, default=0)
+
+
+def size_line(size_mb: float, page_median: int, page_max: int, tag_max: int) -> str:
+    return (
+        f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B;"
+        f" largest tag page {tag_max:,} B"
+    )
 
 
 def stage_rows(stages: dict) -> list[str]:
@@ -243,8 +253,8 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
     cold_s, cold_pss = cold.seconds, cold.peak_pss_mb
     print(f"\n=== {n:,} papers: cold build {cold_s:.1f} s; {memory_line(cold)}")
     print("\n".join(stage_rows(stages)))
-    size_mb, page_median, page_max = site_figures(project / "site")
-    print(f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B")
+    size_mb, page_median, page_max, tag_max = sizes = site_figures(project / "site")
+    print(size_line(*sizes))
     result = {
         "n": n,
         "cold_s": cold_s,
@@ -252,6 +262,7 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
         "site_mb": size_mb,
         "page_median": page_median,
         "page_max": page_max,
+        "tag_page_max": tag_max,
     }
     if cold_only:
         shutil.rmtree(project, ignore_errors=True)
@@ -274,18 +285,8 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
         f"  bare mkdocs build of the same pages {bare_s:.1f} s, peak PSS {bare_rss:.0f} MB;"
         f" warm / bare = {warm_s / bare_s:.2f}"
     )
-    print(f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B")
-    result = {
-        "n": n,
-        "cold_s": cold_s,
-        "cold_pss": cold_pss,
-        "warm_s": warm_s,
-        "bare_s": bare_s,
-        "ratio": warm_s / bare_s,
-        "site_mb": size_mb,
-        "page_median": page_median,
-        "page_max": page_max,
-    }
+    print(size_line(*sizes))
+    result.update(warm_s=warm_s, bare_s=bare_s, ratio=warm_s / bare_s)
     if incremental:
         make_archive(200, project / "dumps", seed=7, first_index=10_000_000, first_dump=90_000)
         add_run, added = build(project, "--no-mkdocs")
