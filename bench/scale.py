@@ -60,6 +60,7 @@ not_in_nav: |
   /tags/*.md
   /tags/*/*.md
   /dumps/*.md
+  /code/
 plugins: []
 """
 

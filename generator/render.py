@@ -20,13 +20,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .export import render_exports
-from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_pages
+from .features import FEATURE_DIRS, FEATURE_FILES, papers_with_code, render_feature_pages
 from .feeds import Feeds, tag_feed_path
 from .freshness import fingerprint
+from .listings import ListingPage, listing_pages, page_path, pager
 from .merge import paper_key
 from .models import Archive, Dump, Paper, Tag
 from .snippets import Snippets
-from .tag_pages import ListingPage, listing_pages, listing_path, pager
 
 GENERATED_DIRS = ("papers", "tags", "dumps", *FEATURE_DIRS)
 GENERATED_FILES = ("index.md", *FEATURE_FILES)
@@ -77,7 +77,7 @@ class Context:
     new_in: dict[str, list[Paper]]  # dump name -> papers first seen there
     by_title: dict[str, Paper]  # paper_key(title) -> paper
     snippets: Snippets | None = None  # set by build_context
-    item_prints: dict[str, str] = field(default_factory=dict)  # tag_inputs' memo
+    item_prints: dict[str, str] = field(default_factory=dict)  # item_print's memo
     # paper slug -> (its first dump's place in the dump order, its line there)
     first_listed: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -153,34 +153,54 @@ def item_print(ctx: Context, slug: str) -> str:
     return items[slug]
 
 
-def tag_inputs(ctx: Context, tag: Tag, listing: ListingPage, links: tuple) -> tuple:
-    """What tag.md.j2 shows on one of the tag's pages: the tag (its own
-    page: with its number of papers), the page's place, its links to the
-    tag's other pages and, per paper, its item with its tags (but this one)."""
-    total = len(tag.papers) if listing.number == 0 else None
+def listing_inputs(ctx: Context, listing: ListingPage, links: tuple, above: tuple) -> tuple:
+    """What one page of a long listing (tag.md.j2, code.md.j2) shows: what
+    is above the list (above: the tag, or the counts on the listing's own
+    page), the page's place, its links to the listing's other pages and,
+    per paper, its item with its tags (on a tag's page, but that one)."""
     items = tuple(item_print(ctx, s) for s in listing.papers)
     pages = tuple((link.rel, link.number, link.label) for link in links)
-    return tag.slug, tag.name, total, listing.number, listing.first, listing.last, pages, items
+    return above, listing.number, listing.first, listing.last, pages, items
 
 
-def tag_units(ctx: Context, tag: Tag, page: Callable) -> list[Unit]:
-    """The tag's own page and its older pages (tag_pages.py)."""
-    listing = listing_pages(tag.papers, ctx.first_listed.__getitem__)
+def listing_units(
+    ctx: Context, page: Callable, base: str, template: str, papers: list[str], above, **values
+) -> list[Unit]:
+    """A long listing's own page (base.md, address base/) and its older
+    pages (listings.py), from template with listing, links and root.
+    above(own): what the page shows above the list, for its inputs."""
+    listing = listing_pages(papers, ctx.first_listed.__getitem__)
+    own_root = "../" * (base.count("/") + 1)
     units = []
     for shown in listing:
         links = pager(listing, shown)
-        units.append(
-            page(
-                listing_path(tag.slug, shown.number),
-                "tag.md.j2",
-                partial(tag_inputs, ctx, tag, shown, links),
-                tag=tag,
-                listing=shown,
-                links=links,
-                root="../../" if shown.number == 0 else "../../../",
-            )
-        )
+        own = shown.number == 0
+        inputs = partial(listing_inputs, ctx, shown, links, above(own))
+        root = own_root if own else own_root + "../"
+        values.update(listing=shown, links=links, root=root)
+        units.append(page(page_path(base, shown.number), template, inputs, **values))
     return units
+
+
+def tag_units(ctx: Context, tag: Tag, page: Callable) -> list[Unit]:
+    """The tag's own page (with its number of papers) and its older pages."""
+
+    def above(own: bool) -> tuple:
+        return tag.slug, tag.name, len(tag.papers) if own else None
+
+    return listing_units(ctx, page, f"tags/{tag.slug}", "tag.md.j2", tag.papers, above, tag=tag)
+
+
+def code_units(ctx: Context, page: Callable) -> list[Unit]:
+    """The papers with code: their own page (with how many of all papers
+    they are) and its older pages."""
+    with_code = [p.slug for p in papers_with_code(ctx.archive)]
+    total = len(ctx.archive.papers)
+
+    def above(own: bool) -> tuple:
+        return (len(with_code), total) if own else ()
+
+    return listing_units(ctx, page, "code", "code.md.j2", with_code, above, total=total)
 
 
 def dump_inputs(ctx: Context, dump: Dump, papers: list[Paper]) -> tuple:
@@ -230,6 +250,7 @@ def page_units(archive: Archive) -> list[Unit]:
     units.append(page("index.md", "home.md.j2", **home))
     listings = {d.name: dump_papers(ctx, d) for d in archive.dumps}
     units.append(page("dumps/index.md", "dumps_index.md.j2", listings=listings, root="../"))
+    units += code_units(ctx, page)
     for dump in archive.dumps:
         path = f"dumps/{dump.name}.md"
         inputs = partial(dump_inputs, ctx, dump, listings[dump.name])

@@ -30,9 +30,6 @@ def fill_in(macro, *args) -> str:
     return text
 
 
-TAG_ROOT = "../../"  # a tag's own page is tags/<slug>/
-
-
 class Snippets:
     def __init__(self, env: Environment, ctx):
         self.macros = env.get_template("_macros.j2").module
@@ -78,17 +75,20 @@ class Snippets:
                 self.dumps[name, root, i == 0] = self.macros.dump_link(dump, root, i == 0)
         return Markup("".join([self.dumps[name, root, i == 0] for i, name in enumerate(names)]))
 
-    def tag_items(self, tag, slugs: list[str], root: str) -> Markup:
-        """A tag page's list items, one per line: these papers of it, each
-        without that tag. Made for a page two folders deep (a tag's own
-        page), and moved one deeper for its older pages: every link in an
-        item starts with the root (dump text is escaped, so no other
-        'href="' is in it), and each item is then made once for both."""
+    def listing_items(
+        self, slugs: list[str], root: str, made_for: str, skip_tag: str | None = None
+    ) -> Markup:
+        """A listing page's items, one per line (on a tag's page without
+        that tag). Made for a listing's own page (root made_for) and moved
+        one folder deeper for its older pages: every link in an item starts
+        with the root (dump text is escaped, so no other 'href="' is in
+        it), and each item is then made once for both."""
+        papers = self.ctx.papers
         items = "".join(
-            [f"{self.paper_item(self.ctx.papers[s], TAG_ROOT, skip_tag=tag.slug)}\n" for s in slugs]
+            [f"{self.paper_item(papers[s], made_for, skip_tag=skip_tag)}\n" for s in slugs]
         )
-        if root != TAG_ROOT:
-            items = items.replace(f'href="{TAG_ROOT}', f'href="{root}')
+        if root != made_for:
+            items = items.replace(f'href="{made_for}', f'href="{root}')
         return Markup(items)
 
     def paper_items(

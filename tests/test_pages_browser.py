@@ -18,8 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def sample(seed_site: Path) -> dict[str, str]:
     """Paths (under the site) of a paper with code and related papers, a
-    tag listing a paper with code, the oldest page of the largest tag, and
-    the newest dump."""
+    tag listing a paper with code, the oldest pages of the largest tag and
+    of the papers with code, and the newest dump."""
     data = json.loads((seed_site / "site" / "papers.json").read_text(encoding="utf-8"))
     paper = next(p for p in data["papers"] if p["code_links"] and len(p["related"]) >= 3)
     tag = paper["tags"][0]["slug"]
@@ -29,6 +29,7 @@ def sample(seed_site: Path) -> dict[str, str]:
         "paper": f"papers/{paper['slug']}/",
         "tag": f"tags/{tag}/",
         "older": f"tags/{largest}/1/",
+        "older code": "code/1/",
         "dump": f"dumps/{data['dumps'][-1]['name']}/",
         "stats": "stats/",
     }
@@ -58,7 +59,7 @@ def check_tag(page) -> None:
 
 
 def check_older(page) -> None:
-    """The oldest page of a large tag: its 50 papers, and a way back to newer ones."""
+    """The oldest page of a long listing: its 50 papers, and a way back to newer ones."""
     assert visible_count(page, ".pa-item") == 50
     name = page.locator("h1").first.inner_text()
     newer = page.locator(".pa-pager__newer a")
@@ -106,6 +107,7 @@ CHECKS = {
     "paper": check_paper,
     "tag": check_tag,
     "older": check_older,
+    "older code": check_older,
     "dump": check_dump,
     "stats": check_stats,
 }

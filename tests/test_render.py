@@ -134,7 +134,7 @@ LINKS = {
 
 
 def test_a_paper_or_tag_page_changes_only_when_its_inputs_do():
-    """render_runs skips a paper, tag or dump page, or a tag's feed, whose
+    """render_runs skips a paper, tag, dump or code page, or a tag's feed, whose
     inputs (Page.inputs) are the last build's. Every field of the paper, of the
     papers it relates to or lists, of their tags and of their dumps is
     changed in turn: each change that changes a page changes its inputs."""
@@ -149,9 +149,9 @@ def test_a_paper_or_tag_page_changes_only_when_its_inputs_do():
         return {u.path: (u.render(), u.inputs()) for u in units}
 
     base = pages(linked_archive())
-    kinds = ("papers/", "tags/", "dumps/", "feeds/tags/")
+    kinds = ("papers/", "tags/", "dumps/", "feeds/tags/", "code.md")
     assert {p for p in base if p.startswith(kinds)} == set(base)
-    assert len(base) == 9
+    assert len(base) == 10
     shown = missed = 0
     for kind in ("papers", "tags", "dumps"):
         for index in range(len(getattr(linked_archive(), kind))):

@@ -96,7 +96,7 @@ def test_tag_pages_list_papers_with_lead_and_other_tags(seed_site):
         ]
 
     # The largest tag lists its newest papers; its older ones are on pages of
-    # their own (tag_pages.py), each linked from the tag's page.
+    # their own (listings.py), each linked from the tag's page.
     assert int(n) >= 100
     older = sorted(
         {int(m) for m in re.findall(rf'href="[./]*tags/{slug}/(\d+)/"', tag_page.read_text())}

@@ -18,8 +18,8 @@ PAGE_SIZE = 50  # papers per older page; the tag's own page holds up to twice as
 
 @dataclass(frozen=True)
 class ListingPage:
-    number: int  # 0: the tag's own page; 1, 2...: older pages, 1 holding the oldest papers
-    first: int  # its oldest paper's place among the tag's papers, counted from 1 at the oldest
+    number: int  # 0: the listing's own page; 1, 2...: older pages, 1 holding the oldest papers
+    first: int  # its oldest paper's place in the listing, counted from 1 at the oldest
     last: int  # its newest paper's place
     papers: list[str]  # slugs, newest first
 
@@ -27,11 +27,11 @@ class ListingPage:
 def listing_pages(
     papers: list[str], dated: Callable[[str], tuple[int, int]], size: int = PAGE_SIZE
 ) -> list[ListingPage]:
-    """The tag's own page, then its older pages from the newest to the oldest.
+    """The listing's own page, then its older pages from the newest to the oldest.
     dated: a paper's (dump number, line) where it was first listed; later
     dumps are newer, and within a dump papers keep their listing order. The
     own page holds the papers past the older pages: from size to 2 x size - 1
-    of them, or all of a tag with fewer than 2 x size."""
+    of them, or all of a listing with fewer than 2 x size."""
     oldest_first = sorted((*dated(s), s) for s in papers)  # (dump, line, slug)
     older = max(0, len(oldest_first) // size - 1)
 
@@ -46,20 +46,21 @@ def listing_pages(
     return pages
 
 
-def listing_path(tag_slug: str, number: int) -> str:
-    """Page path under site_src: tags/<slug>.md, its older pages tags/<slug>/<n>.md."""
-    return f"tags/{tag_slug}.md" if number == 0 else f"tags/{tag_slug}/{number}.md"
+def page_path(base: str, number: int) -> str:
+    """Page path under site_src of a listing at base (tags/<slug>, code):
+    base.md, its older pages base/<n>.md (addresses base/ and base/<n>/)."""
+    return f"{base}.md" if number == 0 else f"{base}/{number}.md"
 
 
 @dataclass(frozen=True)
 class PagerLink:
     rel: str  # "newer" or "older"
-    number: int  # the page it leads to; 0: the tag's own page
+    number: int  # the page it leads to; 0: the listing's own page
     label: str
 
 
 def pager(listing: list[ListingPage], page: ListingPage) -> tuple[PagerLink, ...]:
-    """Links between a tag's pages: from its own page to every older one;
+    """Links between a listing's pages: from its own page to every older one;
     from an older page to the next newer and the next older. An older page's
     links change only when a newer older page is added."""
     if page.number == 0:

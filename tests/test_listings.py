@@ -1,8 +1,8 @@
-"""tag_pages alone: a tag's papers cut into its own page and older pages."""
+"""listings alone: a long listing cut into its own page and older pages."""
 
 from __future__ import annotations
 
-from generator.tag_pages import listing_pages, pager
+from generator.listings import listing_pages, pager
 
 
 def dated_by_number(slug: str) -> tuple[int, int]:
