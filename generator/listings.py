@@ -1,11 +1,13 @@
-"""A tag's papers cut into pages a reader can load.
+"""Long listings (a tag's papers, the papers with code) cut into pages a
+reader can load.
 
 One page listing every paper of a tag grows with the archive: at 20,000
-synthetic papers the largest tag page was 4.9 MB. The tag's own page lists
-its newest papers; the older ones go on pages of PAGE_SIZE papers counted
-from the oldest, so they keep their papers, and their addresses, as dumps
-are added: a new dump changes the tag's own page, and adds an older page
-each PAGE_SIZE papers, instead of every page of a large tag.
+synthetic papers the largest tag page was 4.9 MB, and the papers-with-code
+page 3.4 MB. A listing's own page lists its newest papers; the older ones
+go on pages of PAGE_SIZE papers counted from the oldest, so they keep
+their papers, and their addresses, as dumps are added: a new dump changes
+the listing's own page, and adds an older page each PAGE_SIZE papers,
+instead of every page of a large listing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PAGE_SIZE = 50  # papers per older page; the tag's own page holds up to twice as many
+PAGE_SIZE = 50  # papers per older page; the listing's own page holds up to twice as many
 
 
 @dataclass(frozen=True)
