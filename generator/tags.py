@@ -581,9 +581,13 @@ def _parts(key: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     return frozenset(key[a:b] for a in range(n) for b in range(a + 1, n + 1) if b - a < n)
 
 
+RESERVED_SLUGS = {"index"}  # tags/index.md lists every tag
+
+
 def unique_slugs(keys: set) -> dict[tuple[str, ...], str]:
-    """Key -> slug; the rare clash is broken by a number, in key order."""
-    out, taken = {}, set()
+    """Key -> slug; the rare clash (with another key's slug or a reserved
+    one) is broken by a number, in key order."""
+    out, taken = {}, set(RESERVED_SLUGS)
     for key in sorted(keys):
         base = tag_slug(" ".join(key))
         slug, n = base, 2

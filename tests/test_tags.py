@@ -700,3 +700,32 @@ def test_one_word_topics_need_titles_that_hold_them(seed_site):
     assert {"alignment", "clustering", "curriculum"} <= one_word
     assert "graph neural networks" in [k.lower() for k in got.paper_keywords[slug]]
     assert "zebrafish" not in [k.lower() for k in got.paper_keywords[slug]]
+
+
+def test_a_tag_named_index_leaves_the_page_of_all_tags_alone(tmp_path):
+    """The tag "Index" would be tags/index.md: the page that lists every
+    tag. The build failed on the two pages at one path; the tag gets
+    index-2 instead."""
+    from generator.build import Paths, generate
+    from tests.dumpgen import packed
+    from tests.project import make_project
+
+    pairs = [
+        (
+            "Index Structures for Learned Databases",
+            "We build a learned index for databases. The index adapts to the data.",
+        ),
+        (
+            "Index Tuning with Reinforcement Learning",
+            "Index tuning picks an index for each query. The index choice matters.",
+        ),
+        ("Storage Engines", "Storage engines keep data on disk. Each engine has a log."),
+    ]
+    root = make_project(tmp_path / "p", {"001_index.txt": packed(pairs)})
+    report = generate(Paths.at(root))
+    by_name = {t.name: t for t in report.archive.tags}
+    assert by_name["Index"].slug == "index-2" and len(by_name["Index"].papers) == 2
+    site_src = root / "site_src"
+    assert "<h1>Tags</h1>" in (site_src / "tags/index.md").read_text(encoding="utf-8")
+    assert "<h1>Index</h1>" in (site_src / "tags/index-2.md").read_text(encoding="utf-8")
+    assert 'href="index-2/">Index</a>' in (site_src / "tags/index.md").read_text(encoding="utf-8")
