@@ -47,7 +47,8 @@ def title_hash(title: str) -> str:
 
 def base_slug(title: str) -> str:
     slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True)
-    return slug or f"paper-{title_hash(title)}"
+    # papers/index.md would be published at papers/, not papers/index/.
+    return slug if slug and slug != "index" else f"paper-{title_hash(title)}"
 
 
 def merge_entries(

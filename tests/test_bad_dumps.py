@@ -402,3 +402,40 @@ def test_check_markdown_summary_gives_the_accounting_and_located_errors(tmp_path
     assert "3 entries read = 2 papers + 0 repeats + 1 rejected." in result.stdout
     line = line_no(CATALOGUE["two_titles_in_a_row"].text, "Title A")
     assert f"- `{path}:{line}` error: title with no abstract" in result.stdout
+
+
+def test_a_paper_titled_index_gets_a_page_its_links_reach(tmp_path):
+    """papers/index.md would be published at papers/, not papers/index/
+    where every link to the paper points: the title slugs as for a title
+    of symbols only."""
+    from tests.conftest import run_generator
+    from tests.project import make_project
+    from tests.sitecheck import broken_links
+
+    root = make_project(tmp_path / "p", {"001_x.txt": packed([("Index", A1), ("Other", A3)])})
+    assert run_generator(root, "build").returncode == 0
+    assert broken_links(root / "site") == []
+    slug = merged_slugs(packed([("Index", A1)]), folder=tmp_path / "d")["Index"]
+    assert re.fullmatch(r"paper-[0-9a-f]{8}", slug)
+    assert (root / "site" / "papers" / slug / "index.html").exists()
+    assert not (root / "site" / "papers" / "index.html").exists()
+
+
+def test_a_dump_named_index_is_refused_with_its_file_named(tmp_path):
+    """dumps/index.md lists the dumps: a dump's page cannot take it. The
+    build said only "pages rendered twice"; now the dump is refused whole."""
+    from tests.conftest import run_generator
+    from tests.project import make_project
+
+    root = make_project(tmp_path / "p", {"index.txt": packed([("Alpha", A1), ("Beta", A3)])})
+    result = run_generator(root, "build", "--no-mkdocs")
+    assert result.returncode != 0
+    assert f"{root / 'dumps' / 'index.txt'}:1: error: a dump cannot be named index.txt" in (
+        result.stdout + result.stderr
+    )
+    assert not (root / "site_src" / "papers").exists()
+    (root / "dumps" / "001_x.txt").write_text(packed([("Gamma", A1), ("Delta", A3)]))
+    result = run_generator(root, "build", "--no-mkdocs", "--skip-bad")
+    assert result.returncode == 0, result.stderr
+    assert (root / "site_src" / "dumps" / "001_x.md").exists()
+    assert "<h1>Dumps</h1>" in (root / "site_src" / "dumps" / "index.md").read_text()
