@@ -7,17 +7,10 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
-from .feeds import newest_first
-from .models import Archive, Paper
 from .stats import archive_stats
 
 FEATURE_DIRS = ("feeds", "code")  # code/: the older pages of code.md
 FEATURE_FILES = ("stats.md", "code.md", "papers.json", "papers.csv")
-
-
-def papers_with_code(archive: Archive) -> list[Paper]:
-    order = {d.name: i for i, d in enumerate(archive.dumps)}
-    return newest_first([p for p in archive.papers if p.code_links], order)
 
 
 def render_feature_pages(env: Environment, ctx) -> dict[str, str]:

@@ -37,7 +37,7 @@ def listing_pages(
     oldest_first = sorted((*dated(s), s) for s in papers)  # (dump, line, slug)
     older = max(0, len(oldest_first) // size - 1)
 
-    def newest_first(run: list[tuple[int, int, str]]) -> list[str]:
+    def newest_first(run: list[tuple[int, int, str]]) -> list[str]:  # feeds.newest_first's order
         return [s for _, _, s in sorted(run, key=lambda k: (-k[0], k[1], k[2]))]
 
     own = oldest_first[older * size :]
@@ -61,13 +61,13 @@ class PagerLink:
     label: str
 
 
-def pager(listing: list[ListingPage], page: ListingPage) -> tuple[PagerLink, ...]:
-    """Links between a listing's pages: from its own page to every older one;
-    from an older page to the next newer and the next older. An older page's
-    links change only when a newer older page is added."""
-    if page.number == 0:
+def pager(listing: list[ListingPage], at: int) -> tuple[PagerLink, ...]:
+    """Links from listing[at] to the listing's other pages: from its own
+    page to every older one; from an older page to the next newer and the
+    next older. An older page's links change only when a newer older page
+    is added."""
+    if at == 0:
         return tuple(PagerLink("older", p.number, _label(p)) for p in listing[1:])
-    at = listing.index(page)
     links = [PagerLink("newer", listing[at - 1].number, _label(listing[at - 1]))]
     if at + 1 < len(listing):
         links.append(PagerLink("older", listing[at + 1].number, _label(listing[at + 1])))

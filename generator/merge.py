@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from slugify import slugify
 
-from .models import Dump, Entry, Paper, Problem
+from .models import INDEX_NAME, Dump, Entry, Paper, Problem
 
 SLUG_MAX_LENGTH = 80
 # Runs of what str.isalnum() refuses: \w is exactly isalnum plus "_".
@@ -48,7 +48,7 @@ def title_hash(title: str) -> str:
 def base_slug(title: str) -> str:
     slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True)
     # papers/index.md would be published at papers/, not papers/index/.
-    return slug if slug and slug != "index" else f"paper-{title_hash(title)}"
+    return slug if slug and slug != INDEX_NAME else f"paper-{title_hash(title)}"
 
 
 def merge_entries(

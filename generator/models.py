@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# MkDocs publishes <folder>/index.md at <folder>/: the generated folders'
+# index pages (the lists of tags and of dumps) own that name, so no paper,
+# tag or dump may take it.
+INDEX_NAME = "index"
+
 
 @dataclass(frozen=True)
 class Problem:

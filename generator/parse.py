@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .models import Dump, Entry, Problem
+from .models import INDEX_NAME, Dump, Entry, Problem
 
 KNOWN_HEADERS = {
     "new",
@@ -127,18 +127,15 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, [warning]
 
 
-RESERVED_NAME = "index"
-
-
 def read_dump(path: Path | str, data: bytes | None = None) -> Dump:
     """data: the file's bytes, when read already."""
     path = Path(path)
-    if dump_name(path) == RESERVED_NAME:  # dumps/index.md lists the dumps
+    if dump_name(path) == INDEX_NAME:  # dumps/index.md lists the dumps
         message = (
             f"a dump cannot be named {path.name}: its page would replace the list of"
             " dumps; start its name with a sequence number, as in 005_papers.txt"
         )
-        return Dump(RESERVED_NAME, str(path), "unknown", None, [], [Problem(str(path), 1, message)])
+        return Dump(INDEX_NAME, str(path), "unknown", None, [], [Problem(str(path), 1, message)])
     text, problems = decode(path.read_bytes() if data is None else data, str(path))
     if text is None:
         return Dump(dump_name(path), str(path), "unknown", None, [], problems)

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .export import render_exports
-from .features import FEATURE_DIRS, FEATURE_FILES, papers_with_code, render_feature_pages
+from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_pages
 from .feeds import Feeds, tag_feed_path
 from .freshness import fingerprint
 from .listings import ListingPage, listing_pages, page_path, pager
@@ -76,13 +76,13 @@ class Context:
     dumps: dict[str, Dump]
     new_in: dict[str, list[Paper]]  # dump name -> papers first seen there
     by_title: dict[str, Paper]  # paper_key(title) -> paper
+    first_listed: dict[str, tuple[int, int]]  # slug -> (its first dump's place, its line there)
     snippets: Snippets | None = None  # set by build_context
     item_prints: dict[str, str] = field(default_factory=dict)  # item_print's memo
-    # paper slug -> (its first dump's place in the dump order, its line there)
-    first_listed: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def build_context(archive: Archive, env: Environment) -> Context:
+    numbers = {d.name: i for i, d in enumerate(archive.dumps)}
     new_in: dict[str, list[Paper]] = {d.name: [] for d in archive.dumps}
     for paper in archive.papers:
         new_in[paper.first_dump].append(paper)
@@ -93,9 +93,8 @@ def build_context(archive: Archive, env: Environment) -> Context:
         dumps={d.name: d for d in archive.dumps},
         new_in=new_in,
         by_title={paper_key(p.title): p for p in archive.papers},
+        first_listed={p.slug: (numbers[p.dumps[0]], p.first_line) for p in archive.papers},
     )
-    numbers = {d.name: i for i, d in enumerate(archive.dumps)}
-    ctx.first_listed = {p.slug: (numbers[p.dumps[0]], p.first_line) for p in archive.papers}
     ctx.snippets = Snippets(env, ctx)
     return ctx
 
@@ -172,13 +171,12 @@ def listing_units(
     listing = listing_pages(papers, ctx.first_listed.__getitem__)
     own_root = "../" * (base.count("/") + 1)
     units = []
-    for shown in listing:
-        links = pager(listing, shown)
-        own = shown.number == 0
-        inputs = partial(listing_inputs, ctx, shown, links, above(own))
-        root = own_root if own else own_root + "../"
-        values.update(listing=shown, links=links, root=root)
-        units.append(page(page_path(base, shown.number), template, inputs, **values))
+    for at, shown in enumerate(listing):
+        links = pager(listing, at)
+        inputs = partial(listing_inputs, ctx, shown, links, above(at == 0))
+        root = own_root if at == 0 else own_root + "../"
+        path = page_path(base, shown.number)
+        units.append(page(path, template, inputs, **values, listing=shown, links=links, root=root))
     return units
 
 
@@ -194,7 +192,7 @@ def tag_units(ctx: Context, tag: Tag, page: Callable) -> list[Unit]:
 def code_units(ctx: Context, page: Callable) -> list[Unit]:
     """The papers with code: their own page (with how many of all papers
     they are) and its older pages."""
-    with_code = [p.slug for p in papers_with_code(ctx.archive)]
+    with_code = [p.slug for p in ctx.archive.papers if p.code_links]  # listing_pages orders them
     total = len(ctx.archive.papers)
 
     def above(own: bool) -> tuple:

@@ -23,7 +23,7 @@ from slugify import slugify
 
 from . import freshness, tag_counts
 from .acronyms import is_acronym, short_form_key
-from .models import Tag
+from .models import INDEX_NAME, Tag
 from .progress import progress_bar
 from .tag_rules import TagRules
 from .tag_stats import (
@@ -581,13 +581,10 @@ def _parts(key: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     return frozenset(key[a:b] for a in range(n) for b in range(a + 1, n + 1) if b - a < n)
 
 
-RESERVED_SLUGS = {"index"}  # tags/index.md lists every tag
-
-
 def unique_slugs(keys: set) -> dict[tuple[str, ...], str]:
-    """Key -> slug; the rare clash (with another key's slug or a reserved
-    one) is broken by a number, in key order."""
-    out, taken = {}, set(RESERVED_SLUGS)
+    """Key -> slug; the rare clash (with another key's slug or the index
+    page's name) is broken by a number, in key order."""
+    out, taken = {}, {INDEX_NAME}  # tags/index.md lists every tag
     for key in sorted(keys):
         base = tag_slug(" ".join(key))
         slug, n = base, 2

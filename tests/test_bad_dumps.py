@@ -20,7 +20,7 @@ import pytest
 from generator.check import account, same_dumps
 from generator.merge import merge_entries
 from generator.parse import read_dump, read_dumps
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, run_generator
 from tests.dumpgen import (
     ABSTRACT,
     daily,
@@ -32,6 +32,8 @@ from tests.dumpgen import (
     unaccounted_lines,
     write_big_dump,
 )
+from tests.project import make_project
+from tests.sitecheck import broken_links
 
 T1, A1 = "First good title", ABSTRACT + " One."
 T3, A3 = "Third good title", ABSTRACT + " Three."
@@ -408,10 +410,6 @@ def test_a_paper_titled_index_gets_a_page_its_links_reach(tmp_path):
     """papers/index.md would be published at papers/, not papers/index/
     where every link to the paper points: the title slugs as for a title
     of symbols only."""
-    from tests.conftest import run_generator
-    from tests.project import make_project
-    from tests.sitecheck import broken_links
-
     root = make_project(tmp_path / "p", {"001_x.txt": packed([("Index", A1), ("Other", A3)])})
     assert run_generator(root, "build").returncode == 0
     assert broken_links(root / "site") == []
@@ -424,9 +422,6 @@ def test_a_paper_titled_index_gets_a_page_its_links_reach(tmp_path):
 def test_a_dump_named_index_is_refused_with_its_file_named(tmp_path):
     """dumps/index.md lists the dumps: a dump's page cannot take it. The
     build said only "pages rendered twice"; now the dump is refused whole."""
-    from tests.conftest import run_generator
-    from tests.project import make_project
-
     root = make_project(tmp_path / "p", {"index.txt": packed([("Alpha", A1), ("Beta", A3)])})
     result = run_generator(root, "build", "--no-mkdocs")
     assert result.returncode != 0

@@ -52,6 +52,7 @@ from generator.tag_words import (
 )
 from generator.tags import build_tags, compound_merges
 from tests.conftest import ROOT, make_project, run_generator
+from tests.dumpgen import packed
 
 
 def key(phrase: str) -> tuple[str, ...]:
@@ -706,10 +707,6 @@ def test_a_tag_named_index_leaves_the_page_of_all_tags_alone(tmp_path):
     """The tag "Index" would be tags/index.md: the page that lists every
     tag. The build failed on the two pages at one path; the tag gets
     index-2 instead."""
-    from generator.build import Paths, generate
-    from tests.dumpgen import packed
-    from tests.project import make_project
-
     pairs = [
         (
             "Index Structures for Learned Databases",
