@@ -62,20 +62,23 @@ def enrich(
     # Related papers need only the texts: on a large archive they are found
     # in another process from here on. On a cold build they are done while
     # YAKE still runs, and that process has ended, with its memory, before
-    # the tags stage forks its own; on a warm one they fill the core the
-    # tags stage leaves idle between its passes. The "related" stage is
-    # what is left to wait for. jobs caps the processes of the tags stage
+    # the tags stage forks its own; on a warm one they run beside the tags
+    # stage. The "related" stage is what is left to wait for. jobs caps the processes of the tags stage
     # and related papers too; a small archive stays in this process.
     workers = job_count(len(papers), None)
     if jobs is not None:
         workers = max(1, min(jobs, workers))
-    # On a rebuild that adds a few papers, the related papers are wanted
-    # only after the tags stage: at the lowest priority they take the core
-    # its serial steps leave idle, not one its passes need (20,000 + 200
-    # papers: about 1 s sooner). A cold build keeps them at YAKE's side, so
-    # that their process ends, with its memory, before the tags stage.
+    # On a rebuild that adds a few papers, the tags stage's passes are
+    # short: they run in this process, and the related papers take another
+    # core all through the stage. Forking workers from the build process
+    # (700 MB at 20,000 papers) for each pass cost more in copied pages
+    # than they saved: at 20,000 + 200 papers, tags and related took
+    # 5.3-5.5 s this way against 6.6-6.9 s with two workers. A cold build
+    # keeps related papers at YAKE's side, so that their process ends, with
+    # its memory, before the tags stage forks its own.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
-    nice = LOW_PRIORITY if few_new else 0
+    tag_passes = 1 if few_new else workers
+    nice = LOW_PRIORITY if few_new else 0  # the saves' priority (below)
     # The caches are written by other processes. On a rebuild, at the lowest
     # priority, on the cores the build's own work leaves idle, and waited
     # for last: the next build needs them, not this one (the keyword
@@ -85,7 +88,7 @@ def enrich(
     # render stage's memory on top of it made 3.2 GB (2.0 GB without).
     saves: list[Alongside] = []
     try:
-        with Alongside(_related_papers, papers, term_counts, jobs=workers, nice=nice) as finding:
+        with Alongside(_related_papers, papers, term_counts, jobs=workers) as finding:
             with clock.stage("keywords"):
                 # YAKE's candidates, best first, with the terms YAKE cannot see
                 # (GPT-4, 3D, mixture-of-experts), cached together.
@@ -97,7 +100,7 @@ def enrich(
                     cache.release()
             with clock.stage("tags"):
                 tagged = assign_tags(
-                    papers, texts, found, rules, progress, workers, tag_counts, few_new
+                    papers, texts, found, rules, progress, workers, tag_counts, few_new, tag_passes
                 )
                 saves += tagged.saving
             with clock.stage("related"):
@@ -130,16 +133,26 @@ def assign_tags(
     jobs: int | None = None,
     counts_cache: Path | None = None,
     save_later: bool = False,
+    pass_jobs: int | None = None,
 ) -> TagResult:
     """Fill each paper's tags and shown keywords. With save_later, the kept
-    counts may still be being saved (counts_cache): TagResult.saving."""
+    counts may still be being saved (counts_cache): TagResult.saving.
+    pass_jobs: processes for the tags stage's passes (default: jobs)."""
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found
         paper_texts[paper.slug] = text
         paper_titles[paper.slug] = paper.title
     result = build_tags(
-        paper_keywords, paper_texts, paper_titles, rules, jobs, progress, counts_cache, save_later
+        paper_keywords,
+        paper_texts,
+        paper_titles,
+        rules,
+        jobs,
+        progress,
+        counts_cache,
+        save_later,
+        pass_jobs,
     )
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]

@@ -270,6 +270,7 @@ def build_tags(
     progress: bool | None = None,
     counts_cache: Path | None = None,
     save_later: bool = False,
+    pass_jobs: int | None = None,
 ) -> TagResult:
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
@@ -280,9 +281,11 @@ def build_tags(
     counts for the next build (tag_counts.py); the result is the same
     with or without it. save_later: return before counts_cache is written
     (by another process, at the lowest priority); TagResult.wait() waits
-    for it."""
+    for it. pass_jobs: processes for the passes alone (default: jobs); the
+    counts are still saved by another process when jobs allows one."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
+    pass_jobs = jobs if pass_jobs is None else min(jobs, max(1, pass_jobs))
     digests = {
         s: tag_counts.paper_digest(
             paper_texts.get(s, ""), paper_titles.get(s, ""), paper_keywords[s]
@@ -304,7 +307,7 @@ def build_tags(
     bar = progress_bar(len(slugs), "tags", progress, steps=PASSES)
 
     def each_paper(fn) -> list:
-        return map_runs(fn, corpus, len(slugs), jobs, bar.update)
+        return map_runs(fn, corpus, len(slugs), pass_jobs, bar.update)
 
     cands = corpus.cands = dict(zip(slugs, joined(each_paper(_read_candidates)), strict=True))
     # Papers whose candidates were read anew (their texts may read otherwise):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bench.tags_golden import tag_inputs
 from generator import tag_counts
+from generator import tags as tags_module
 from generator.acronyms import find_definitions
 from generator.build import BuildError, Paths, generate
 from generator.clean import clean_text
@@ -592,6 +593,39 @@ def test_a_rebuild_shows_most_papers_keywords_as_made_last_time_and_all_as_from_
     assert sum(reused) > 0.6 * len(keywords)
     fresh = build_tags(keywords, texts, titles, rules, 2, False, tmp_path / "fresh.marshal")
     assert tag_result(updated) == tag_result(fresh)
+
+
+def test_a_rebuild_reads_in_one_process_and_saves_its_counts_in_another(
+    seed_site, tmp_path, monkeypatch
+):
+    """A rebuild's passes run in the build process (pass_jobs=1: the related
+    papers take the other core), while its counts are still saved by
+    another process. The result, and that of the next build from those
+    counts, are a count from scratch's."""
+    keywords, texts, titles = tag_inputs(seed_site)
+    rules = load_rules(seed_site / "tags.yml")
+    kept = tmp_path / "kept.marshal"
+    last = sorted(keywords)[::10]  # the papers the rebuild adds
+    early = [{s: v for s, v in m.items() if s not in last} for m in (keywords, texts, titles)]
+    build_tags(*early, rules, 2, False, kept)
+    passes = []
+    real_map_runs = tags_module.map_runs
+
+    def map_runs(fn, state, papers, jobs, *rest):
+        passes.append(jobs)
+        return real_map_runs(fn, state, papers, jobs, *rest)
+
+    monkeypatch.setattr(tags_module, "map_runs", map_runs)
+    updated = build_tags(keywords, texts, titles, rules, 2, False, kept, True, pass_jobs=1)
+    saved_apart = [save._process is not None for save in updated.saving]
+    updated.wait()
+    monkeypatch.undo()
+    assert passes == [1] * tags_module.PASSES
+    assert saved_apart == [True, True]
+    fresh = build_tags(keywords, texts, titles, rules, 2, False, tmp_path / "fresh.marshal")
+    assert tag_result(updated) == tag_result(fresh)
+    again = build_tags(keywords, texts, titles, rules, 2, False, kept)
+    assert tag_result(again) == tag_result(fresh)
 
 
 def test_a_shown_keywords_record_is_read_with_the_state_it_was_made_with_only(seed_site, tmp_path):

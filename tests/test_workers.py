@@ -15,6 +15,7 @@ from generator.keywords import KeywordCache
 from generator.merge import merge_entries
 from generator.parse import read_dumps
 from generator.related import related_papers
+from generator.tags import build_tags
 from generator.workers import Alongside
 from tests.test_keywords import SEED_DUMPS
 
@@ -40,18 +41,24 @@ def test_alongside_with_nice_runs_at_a_lower_priority():
     assert lower == min(mine + 5, 19)
 
 
-def test_related_papers_wait_for_idle_cores_on_a_rebuild_only(monkeypatch, tmp_path):
-    # Cold, they run beside YAKE and end before the tags stage; on a
-    # rebuild (keywords cached for the papers) at the lowest priority.
+def test_a_rebuild_reads_tags_in_this_process_beside_the_related_papers(monkeypatch, tmp_path):
+    # Cold, the tags stage's passes take every core once the related papers
+    # (beside YAKE) are done; on a rebuild (keywords cached for the papers)
+    # they run in the build process, the related papers in another, and
+    # the caches are saved at the lowest priority.
     monkeypatch.setattr(workers, "MIN_PAPERS_PER_JOB", 100)
-    seen = []
+    related, saves, passes = [], [], []
 
     def recorded(fn, *args, **options):
-        if fn is enrich_module._related_papers:
-            seen.append(options.get("nice", 0))
+        (related if fn is enrich_module._related_papers else saves).append(options.get("nice", 0))
         return Alongside(fn, *args, **options)
 
+    def tags(*args, **options):
+        passes.append(args[-1])
+        return build_tags(*args, **options)
+
     monkeypatch.setattr(enrich_module, "Alongside", recorded)
+    monkeypatch.setattr(enrich_module, "build_tags", tags)
     cache_file = tmp_path / "keywords.json"
     for _ in range(2):
         papers, _ = merge_entries(read_dumps(SEED_DUMPS))
@@ -59,7 +66,9 @@ def test_related_papers_wait_for_idle_cores_on_a_rebuild_only(monkeypatch, tmp_p
         enrich(papers, cache, jobs=2)
         # saved by a forked process, while the tags stage ran
         assert len(KeywordCache(cache_file).entries) == len(papers)
-    assert seen == [0, enrich_module.LOW_PRIORITY]
+    assert related == [0, 0]
+    assert passes == [2, 1]
+    assert saves == [0, enrich_module.LOW_PRIORITY]
 
 
 def test_an_error_in_the_other_process_is_raised_with_its_message():
