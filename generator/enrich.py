@@ -63,21 +63,23 @@ def enrich(
     # in another process from here on. On a cold build they are done while
     # YAKE still runs, and that process has ended, with its memory, before
     # the tags stage forks its own; on a warm one they run beside the tags
-    # stage. The "related" stage is what is left to wait for. jobs caps the processes of the tags stage
-    # and related papers too; a small archive stays in this process.
+    # stage. The "related" stage is what is left to wait for. jobs caps the
+    # processes of the tags stage and related papers too; a small archive
+    # stays in this process.
     workers = job_count(len(papers), None)
     if jobs is not None:
         workers = max(1, min(jobs, workers))
-    # On a rebuild that adds a few papers, the tags stage's passes are
-    # short: they run in this process, and the related papers take another
-    # core all through the stage. Forking workers from the build process
-    # (700 MB at 20,000 papers) for each pass cost more in copied pages
-    # than they saved: at 20,000 + 200 papers, tags and related took
-    # 5.3-5.5 s this way against 6.6-6.9 s with two workers. A cold build
-    # keeps related papers at YAKE's side, so that their process ends, with
-    # its memory, before the tags stage forks its own.
+    # On a rebuild that adds a few papers, the related papers keep a core
+    # of their own all through the tags stage, whose passes have the rest:
+    # on 2 cores they run in this process. Forking two workers from the
+    # build process (700 MB at 20,000 papers) for each pass cost more in
+    # copied pages than they saved: at 20,000 + 200 papers, tags and
+    # related took 5.3-5.5 s this way against 6.6-6.9 s. (More cores were
+    # not measured.) A cold build keeps related papers at YAKE's side, so
+    # that their process ends, with its memory, before the tags stage
+    # forks its own.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
-    tag_passes = 1 if few_new else workers
+    tag_passes = max(1, workers - 1) if few_new else workers
     nice = LOW_PRIORITY if few_new else 0  # the saves' priority (below)
     # The caches are written by other processes. On a rebuild, at the lowest
     # priority, on the cores the build's own work leaves idle, and waited

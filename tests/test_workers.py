@@ -41,12 +41,15 @@ def test_alongside_with_nice_runs_at_a_lower_priority():
     assert lower == min(mine + 5, 19)
 
 
-def test_a_rebuild_reads_tags_in_this_process_beside_the_related_papers(monkeypatch, tmp_path):
+@pytest.mark.parametrize("cores", [2, 4])
+def test_a_rebuild_keeps_a_core_for_the_related_papers(monkeypatch, tmp_path, cores):
     # Cold, the tags stage's passes take every core once the related papers
     # (beside YAKE) are done; on a rebuild (keywords cached for the papers)
-    # they run in the build process, the related papers in another, and
-    # the caches are saved at the lowest priority.
+    # the related papers keep a core of their own (on 2 cores the passes
+    # run in the build process), and the caches are saved at the lowest
+    # priority.
     monkeypatch.setattr(workers, "MIN_PAPERS_PER_JOB", 100)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: cores)
     related, saves, passes = [], [], []
 
     def recorded(fn, *args, **options):
@@ -63,11 +66,11 @@ def test_a_rebuild_reads_tags_in_this_process_beside_the_related_papers(monkeypa
     for _ in range(2):
         papers, _ = merge_entries(read_dumps(SEED_DUMPS))
         cache = KeywordCache(cache_file)
-        enrich(papers, cache, jobs=2)
+        enrich(papers, cache)
         # saved by a forked process, while the tags stage ran
         assert len(KeywordCache(cache_file).entries) == len(papers)
     assert related == [0, 0]
-    assert passes == [2, 1]
+    assert passes == [cores, cores - 1]
     assert saves == [0, enrich_module.LOW_PRIORITY]
 
 
