@@ -73,9 +73,10 @@ def enrich(
     # of their own all through the tags stage, whose passes have the rest:
     # on 2 cores they run in this process. Forking two workers from the
     # build process (700 MB at 20,000 papers) for each pass cost more in
-    # copied pages than they saved: at 20,000 + 200 papers, tags and
-    # related took 5.3-5.5 s this way against 6.6-6.9 s. (More cores were
-    # not measured.) A cold build keeps related papers at YAKE's side, so
+    # copied pages than they saved: at 20,000 + 200 papers the generator
+    # stages took 9.6-10.1 s this way against 11.5-12.3 s, the related
+    # papers' wait after the tags stage gone. (More cores were not
+    # measured.) A cold build keeps related papers at YAKE's side, so
     # that their process ends, with its memory, before the tags stage
     # forks its own.
     few_new = cache is not None and len(cache.entries) >= FEW_NEW * len(papers)
