@@ -27,6 +27,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .freshness import fingerprint
+from .listings import first_listed, newest_first_key
 from .models import Archive, Dump, Paper, Tag
 
 FEED_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -80,9 +81,9 @@ def shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "\u2026"
 
 
-def newest_first(papers: list[Paper], order: dict[str, int]) -> list[Paper]:
-    """Latest first dump first; within a dump, in listing order."""
-    return sorted(papers, key=lambda p: (-order[p.first_dump], p.first_line, p.slug))
+def newest_first(papers: list[Paper], first: dict[str, tuple[int, int]]) -> list[Paper]:
+    """first: listings.first_listed."""
+    return sorted(papers, key=lambda p: newest_first_key(*first[p.slug], p.slug))
 
 
 def feed_base(site_url: str, path: str) -> str:
@@ -131,8 +132,7 @@ class Feeds:
         self.entries = FeedEntries(env, archive)
         self.archive, self.site_url = archive, site_url
         self.papers = {p.slug: p for p in archive.papers}
-        order = {d.name: i for i, d in enumerate(archive.dumps)}
-        self.everything = newest_first(archive.papers, order)
+        self.everything = newest_first(archive.papers, first_listed(archive))
         # newest_first is a total order (slugs are unique): a tag's papers sort
         # by their place in the whole archive's order, a cheaper key.
         self.rank = {p.slug: i for i, p in enumerate(self.everything)}

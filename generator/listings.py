@@ -15,7 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .models import Archive
+
 PAGE_SIZE = 50  # papers per older page; the listing's own page holds up to twice as many
+
+
+def first_listed(archive: Archive) -> dict[str, tuple[int, int]]:
+    """Paper slug -> (the place of the dump it was first listed in, its
+    line there): what every newest-first order reads."""
+    numbers = {d.name: i for i, d in enumerate(archive.dumps)}
+    return {p.slug: (numbers[p.first_dump], p.first_line) for p in archive.papers}
+
+
+def newest_first_key(dump: int, line: int, slug: str) -> tuple[int, int, str]:
+    """Latest first dump first; within a dump, in listing order."""
+    return -dump, line, slug
 
 
 @dataclass(frozen=True)
@@ -37,8 +51,8 @@ def listing_pages(
     oldest_first = sorted((*dated(s), s) for s in papers)  # (dump, line, slug)
     older = max(0, len(oldest_first) // size - 1)
 
-    def newest_first(run: list[tuple[int, int, str]]) -> list[str]:  # feeds.newest_first's order
-        return [s for _, _, s in sorted(run, key=lambda k: (-k[0], k[1], k[2]))]
+    def newest_first(run: list[tuple[int, int, str]]) -> list[str]:
+        return [s for _, _, s in sorted(run, key=lambda k: newest_first_key(*k))]
 
     own = oldest_first[older * size :]
     pages = [ListingPage(0, older * size + 1, len(oldest_first), newest_first(own))]

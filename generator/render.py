@@ -23,7 +23,7 @@ from .export import render_exports
 from .features import FEATURE_DIRS, FEATURE_FILES, render_feature_pages
 from .feeds import Feeds, tag_feed_path
 from .freshness import fingerprint
-from .listings import ListingPage, listing_pages, page_path, pager
+from .listings import ListingPage, first_listed, listing_pages, page_path, pager
 from .merge import paper_key
 from .models import Archive, Dump, Paper, Tag
 from .snippets import Snippets
@@ -82,7 +82,6 @@ class Context:
 
 
 def build_context(archive: Archive, env: Environment) -> Context:
-    numbers = {d.name: i for i, d in enumerate(archive.dumps)}
     new_in: dict[str, list[Paper]] = {d.name: [] for d in archive.dumps}
     for paper in archive.papers:
         new_in[paper.first_dump].append(paper)
@@ -93,7 +92,7 @@ def build_context(archive: Archive, env: Environment) -> Context:
         dumps={d.name: d for d in archive.dumps},
         new_in=new_in,
         by_title={paper_key(p.title): p for p in archive.papers},
-        first_listed={p.slug: (numbers[p.dumps[0]], p.first_line) for p in archive.papers},
+        first_listed=first_listed(archive),
     )
     ctx.snippets = Snippets(env, ctx)
     return ctx
@@ -166,7 +165,8 @@ def listing_units(
     ctx: Context, page: Callable, base: str, template: str, papers: list[str], above, **values
 ) -> list[Unit]:
     """A long listing's own page (base.md, address base/) and its older
-    pages (listings.py), from template with listing, links and root.
+    pages (listings.py), from template with listing, links, root and
+    own_root (the own page's root, which its items are made for).
     above(own): what the page shows above the list, for its inputs."""
     listing = listing_pages(papers, ctx.first_listed.__getitem__)
     own_root = "../" * (base.count("/") + 1)
@@ -176,7 +176,8 @@ def listing_units(
         inputs = partial(listing_inputs, ctx, shown, links, above(at == 0))
         root = own_root if at == 0 else own_root + "../"
         path = page_path(base, shown.number)
-        units.append(page(path, template, inputs, **values, listing=shown, links=links, root=root))
+        shows = dict(listing=shown, links=links, root=root, own_root=own_root)
+        units.append(page(path, template, inputs, **values, **shows))
     return units
 
 

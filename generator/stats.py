@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .listings import first_listed
 from .models import Archive, Dump, Tag
 
 DUMPS_SHOWN = 30  # latest dumps in the per-dump chart
@@ -142,8 +143,7 @@ def tag_bars(archive: Archive) -> list[Bar]:
 
 def first_dump_index(archive: Archive) -> dict[str, int]:
     """Paper slug -> position of the dump it first appeared in."""
-    order = {d.name: i for i, d in enumerate(archive.dumps)}
-    return {p.slug: order[p.first_dump] for p in archive.papers}
+    return {slug: dump for slug, (dump, _) in first_listed(archive).items()}
 
 
 def cumulative_counts(archive: Archive, tags: list[Tag]) -> dict[str, list[int]]:
