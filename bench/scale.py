@@ -38,6 +38,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import make_archive  # noqa: E402
+from generator import site_size  # noqa: E402
 from tests.project import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,18 +193,25 @@ def bare_mkdocs(project: Path) -> Run:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def site_figures(site: Path) -> tuple[float, int, int, int]:
-    """Site MB; paper page median and largest; largest tag page (its own or an older one)."""
-    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+def site_figures(site: Path) -> tuple[float, float, int, int, int]:
+    """Site MB, and MB of the tar GitHub Pages deploys; paper page median and
+    largest; largest tag page (its own or an older one)."""
+    size = site_size.measure(site)
     pages = [p.stat().st_size for p in (site / "papers").glob("*/index.html")]
     tags = [p.stat().st_size for p in (site / "tags").glob("*/**/index.html")]
-    return total / 1e6, int(statistics.median(pages)), max(pages), max(tags, default=0)
-
-
-def size_line(size_mb: float, page_median: int, page_max: int, tag_max: int) -> str:
     return (
-        f"  site {size_mb:.0f} MB; paper page median {page_median:,} B, max {page_max:,} B;"
-        f" largest tag page {tag_max:,} B"
+        size.file_bytes / 1e6,
+        size.tar_bytes / 1e6,
+        int(statistics.median(pages)),
+        max(pages),
+        max(tags, default=0),
+    )
+
+
+def size_line(size_mb: float, tar_mb: float, page_median: int, page_max: int, tag_max: int) -> str:
+    return (
+        f"  site {size_mb:.0f} MB ({tar_mb:.0f} MB as the tar GitHub Pages deploys);"
+        f" paper page median {page_median:,} B, max {page_max:,} B; largest tag page {tag_max:,} B"
     )
 
 
@@ -254,13 +262,14 @@ def run_size(n: int, work: Path, incremental: bool, cold_only: bool = False) -> 
     cold_s, cold_pss = cold.seconds, cold.peak_pss_mb
     print(f"\n=== {n:,} papers: cold build {cold_s:.1f} s; {memory_line(cold)}")
     print("\n".join(stage_rows(stages)))
-    size_mb, page_median, page_max, tag_max = sizes = site_figures(project / "site")
+    size_mb, tar_mb, page_median, page_max, tag_max = sizes = site_figures(project / "site")
     print(size_line(*sizes))
     result = {
         "n": n,
         "cold_s": cold_s,
         "cold_pss": cold_pss,
         "site_mb": size_mb,
+        "tar_mb": tar_mb,
         "page_median": page_median,
         "page_max": page_max,
         "tag_page_max": tag_max,

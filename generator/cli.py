@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .build import (
 )
 from .check import check_dumps, format_check
 from .search_index import SHARD_PAGES
+from .site_size import measure, pages_warning, size_line
 from .stages import StageClock
 
 
@@ -66,9 +68,20 @@ def cmd_build(args) -> int:
             log(f"error: {exc}")
             return 1
         log(f"site built in {paths.site}")
+        log_site_size(paths.site, clock)
     if args.timings:
         write_timings(Path(args.timings), clock)
     return 0
+
+
+def log_site_size(site: Path, clock: StageClock) -> None:
+    with clock.stage("site size"):
+        size = measure(site)
+    log(size_line(size))
+    if warning := pages_warning(size):
+        log(f"warning: {warning}")
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the run's page
+            print(f"::warning title=Site size::{warning}", flush=True)
 
 
 def write_timings(path: Path, clock: StageClock) -> None:

@@ -1,0 +1,88 @@
+"""The built site's size as GitHub Pages counts it.
+
+The deploy workflow hands site/ to actions/upload-pages-artifact, which
+archives it with GNU tar (`tar --dereference --hard-dereference -cf
+artifact.tar --exclude=.git --exclude=.github .`). GitHub supports
+published Pages sites of at most 1 GB, and says a larger tar is not
+guaranteed to deploy (often it passes the 10-minute deployment timeout).
+The site grows by about 38 KB a paper, so an archive passes 1 GB at about
+24,000 papers: the build says so when it happens, not a failed deployment
+later. The tar's size is computed from the files' sizes and names, the
+way GNU tar lays them out, without writing it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGES_LIMIT = 10**9  # bytes: GitHub's "1 GB", the smaller reading
+BLOCK = 512  # tar writes everything in blocks of this many bytes
+RECORD = 20 * BLOCK  # and pads the archive to a whole record
+NAME_FIELD = 100  # a longer name goes in a header and blocks of its own
+EXCLUDED = {".git", ".github"}  # the action's --exclude patterns
+
+
+@dataclass(frozen=True)
+class SiteSize:
+    files: int
+    file_bytes: int  # the files' sizes, summed
+    tar_bytes: int  # the tar that upload-pages-artifact makes of them
+
+
+def _blocks(size: int) -> int:
+    return -(-size // BLOCK) * BLOCK
+
+
+def _member(name: str, size: int = 0) -> int:
+    """Bytes of one tar member: its header, its name's own header and
+    blocks when the name does not fit the header (GNU's LongLink), and its
+    data padded to whole blocks."""
+    length = len(os.fsencode(name))
+    long_name = BLOCK + _blocks(length + 1) if length > NAME_FIELD else 0
+    return BLOCK + long_name + _blocks(size)
+
+
+def measure(site: Path, record: int = RECORD) -> SiteSize:
+    """Files and bytes of site/, and of its tar as the deploy workflow makes
+    it: members named ./ and ./path (directories with a trailing slash),
+    links followed, two zero blocks at the end, padded to a whole record
+    (record: tar's blocking factor times BLOCK)."""
+    files = file_bytes = 0
+    tar = _member("./")
+    for top, dirs, names in os.walk(site, followlinks=True):
+        dirs[:] = [d for d in dirs if d not in EXCLUDED]
+        rel = os.path.relpath(top, site)
+        prefix = "./" if rel == "." else f"./{rel}/"
+        for d in dirs:
+            tar += _member(f"{prefix}{d}/")
+        for name in names:
+            if name in EXCLUDED:
+                continue
+            size = os.stat(os.path.join(top, name)).st_size
+            files += 1
+            file_bytes += size
+            tar += _member(prefix + name, size)
+    tar = -(-(tar + 2 * BLOCK) // record) * record
+    return SiteSize(files, file_bytes, tar)
+
+
+def size_line(size: SiteSize) -> str:
+    return (
+        f"site: {size.files:,} files, {size.file_bytes / 1e6:,.1f} MB;"
+        f" {size.tar_bytes / 1e6:,.1f} MB as the tar GitHub Pages deploys"
+    )
+
+
+def pages_warning(size: SiteSize, limit: int | None = None) -> str | None:
+    """What to tell the user when the site is past what GitHub Pages
+    supports (limit: PAGES_LIMIT unless given)."""
+    limit = PAGES_LIMIT if limit is None else limit
+    if size.tar_bytes <= limit:
+        return None
+    return (
+        f"the site's tar is {size.tar_bytes / 1e6:,.0f} MB: GitHub Pages supports sites"
+        f" of at most {limit / 1e6:,.0f} MB, and may fail to deploy a larger one"
+        " (see 'Site size and GitHub Pages' in the README)"
+    )
