@@ -51,19 +51,22 @@ def measure(site: Path, record: int = RECORD) -> SiteSize:
     (record: tar's blocking factor times BLOCK)."""
     files = file_bytes = 0
     tar = _member("./")
-    for top, dirs, names in os.walk(site, followlinks=True):
-        dirs[:] = [d for d in dirs if d not in EXCLUDED]
-        rel = os.path.relpath(top, site)
-        prefix = "./" if rel == "." else f"./{rel}/"
-        for d in dirs:
-            tar += _member(f"{prefix}{d}/")
-        for name in names:
-            if name in EXCLUDED:
-                continue
-            size = os.stat(os.path.join(top, name)).st_size
-            files += 1
-            file_bytes += size
-            tar += _member(prefix + name, size)
+    folders = [(str(site), "./")]
+    while folders:  # scandir: its entries know their type, without a stat each
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name in EXCLUDED:
+                    continue
+                if entry.is_dir():  # is_dir and stat follow links, as tar --dereference does
+                    name = f"{prefix}{entry.name}/"
+                    tar += _member(name)
+                    folders.append((entry.path, name))
+                else:
+                    size = entry.stat().st_size
+                    files += 1
+                    file_bytes += size
+                    tar += _member(prefix + entry.name, size)
     tar = -(-(tar + 2 * BLOCK) // record) * record
     return SiteSize(files, file_bytes, tar)
 
