@@ -75,8 +75,12 @@ def cmd_build(args) -> int:
 
 
 def log_site_size(site: Path, clock: StageClock) -> None:
-    with clock.stage("site size"):
-        size = measure(site)
+    try:
+        with clock.stage("site size"):
+            size = measure(site)
+    except OSError as exc:  # a link loop, say: the site is built all the same
+        log(f"warning: the site's size could not be measured: {exc}")
+        return
     log(size_line(size))
     if warning := pages_warning(size):
         log(f"warning: {warning}")

@@ -5,7 +5,7 @@ archives it with GNU tar (`tar --dereference --hard-dereference -cf
 artifact.tar --exclude=.git --exclude=.github .`). GitHub supports
 published Pages sites of at most 1 GB, and says a larger tar is not
 guaranteed to deploy (often it passes the 10-minute deployment timeout).
-The site grows by about 38 KB a paper, so an archive passes 1 GB at about
+The tar grows by about 40 KB a paper, so an archive passes 1 GB at about
 24,000 papers: the build says so when it happens, not a failed deployment
 later. The tar's size is computed from the files' sizes and names, the
 way GNU tar lays them out, without writing it.
