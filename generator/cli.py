@@ -18,7 +18,7 @@ from .build import (
 )
 from .check import check_dumps, format_check
 from .search_index import SHARD_PAGES
-from .site_size import measure, pages_warning, size_line
+from .site_size import measure, pages_message, size_line
 from .stages import StageClock
 
 
@@ -82,10 +82,11 @@ def log_site_size(site: Path, clock: StageClock) -> None:
         log(f"warning: the site's size could not be measured: {exc}")
         return
     log(size_line(size))
-    if warning := pages_warning(size):
-        log(f"warning: {warning}")
+    if message := pages_message(size):
+        level, text = message
+        log(f"{level}: {text}")
         if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the run's page
-            print(f"::warning title=Site size::{warning}", flush=True)
+            print(f"::{level} title=Site size::{text}", flush=True)
 
 
 def write_timings(path: Path, clock: StageClock) -> None:

@@ -7,7 +7,7 @@ published Pages sites of at most 1 GB, and says a larger tar is not
 guaranteed to deploy (often it passes the 10-minute deployment timeout).
 The tar grows by about 40 KB a paper, so an archive passes 1 GB at about
 24,000 papers: the build says so when it happens, not a failed deployment
-later. The tar's size is computed from the files' sizes and names, the
+later, and gives notice past 80% of it. The tar's size is computed from the files' sizes and names, the
 way GNU tar lays them out, without writing it.
 """
 
@@ -22,6 +22,8 @@ BLOCK = 512  # tar writes everything in blocks of this many bytes
 RECORD = 20 * BLOCK  # and pads the archive to a whole record
 NAME_FIELD = 100  # a longer name goes in a header and blocks of its own
 EXCLUDED = {".git", ".github"}  # the action's --exclude patterns
+NEAR_LIMIT = 0.8  # past this share of the limit, the build says how close it is
+SEE = "see 'Site size and GitHub Pages' in the README"
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,21 @@ def size_line(size: SiteSize) -> str:
     )
 
 
-def pages_warning(size: SiteSize, limit: int | None = None) -> str | None:
-    """What to tell the user when the site is past what GitHub Pages
-    supports (limit: PAGES_LIMIT unless given)."""
+def pages_message(size: SiteSize, limit: int | None = None) -> tuple[str, str] | None:
+    """("warning", text) when the site is past what GitHub Pages supports,
+    ("notice", text) when it has passed NEAR_LIMIT of it, so maintainers
+    hear of it some dumps ahead; None otherwise. limit: PAGES_LIMIT unless
+    given."""
     limit = PAGES_LIMIT if limit is None else limit
-    if size.tar_bytes <= limit:
-        return None
-    return (
-        f"the site's tar is {size.tar_bytes / 1e6:,.0f} MB: GitHub Pages supports sites"
-        f" of at most {limit / 1e6:,.0f} MB, and may fail to deploy a larger one"
-        " (see 'Site size and GitHub Pages' in the README)"
-    )
+    tar, most = f"{size.tar_bytes / 1e6:,.0f} MB", f"{limit / 1e6:,.0f} MB"
+    if size.tar_bytes > limit:
+        return "warning", (
+            f"the site's tar is {tar}: GitHub Pages supports sites of at most {most},"
+            f" and may fail to deploy a larger one ({SEE})"
+        )
+    if size.tar_bytes > NEAR_LIMIT * limit:
+        share = size.tar_bytes / limit
+        return "notice", (
+            f"the site's tar is {tar}, {share:.0%} of the {most} GitHub Pages supports ({SEE})"
+        )
+    return None

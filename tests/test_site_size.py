@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from generator import cli, site_size
-from generator.site_size import measure, pages_warning, size_line
+from generator.site_size import measure, pages_message, size_line
 from generator.stages import StageClock
 
 
@@ -63,31 +63,35 @@ def test_long_names_links_and_excluded_folders_count_as_tar_counts_them(tmp_path
     )
 
 
-def test_a_site_past_the_limit_is_warned_about_with_an_annotation_on_github(
+def test_a_site_near_or_past_the_limit_is_said_so_with_an_annotation_on_github(
     seed_site, monkeypatch, capsys
 ):
     site = seed_site / "site"
     tar = measure(site).tar_bytes
-    assert pages_warning(measure(site), limit=tar) is None
-    assert f"tar is {tar / 1e6:,.0f} MB" in pages_warning(measure(site), limit=tar - 1)
+    assert pages_message(measure(site), limit=tar)[0] == "notice"  # at 100%, not past it
+    assert pages_message(measure(site), limit=tar - 1)[0] == "warning"
 
-    monkeypatch.setattr(site_size, "PAGES_LIMIT", tar - 1)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    cli.log_site_size(site, StageClock())
-    out, err = capsys.readouterr()
-    assert "warning: the site's tar is" in err
-    assert "GitHub Pages supports sites of at most" in err
-    assert "::warning" not in out
+    def said(limit: int, github: bool) -> tuple[str, str]:
+        monkeypatch.setattr(site_size, "PAGES_LIMIT", limit)
+        if github:
+            monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        else:
+            monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        cli.log_site_size(site, StageClock())
+        return capsys.readouterr()
 
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    cli.log_site_size(site, StageClock())
-    out, err = capsys.readouterr()
+    out, err = said(tar - 1, github=False)
+    assert f"warning: the site's tar is {tar / 1e6:,.0f} MB: GitHub Pages supports" in err
+    assert out == ""  # no annotation off GitHub
+    out, err = said(tar - 1, github=True)
     assert out.startswith("::warning title=Site size::the site's tar is")
 
-    monkeypatch.setattr(site_size, "PAGES_LIMIT", tar)
-    cli.log_site_size(site, StageClock())
-    out, err = capsys.readouterr()
-    assert "warning" not in err and out == ""
+    out, err = said(round(tar / 0.9), github=True)  # 90% of the limit
+    assert "notice: the site's tar is" in err and ", 90% of the" in err
+    assert out.startswith("::notice title=Site size::")
+
+    out, err = said(round(tar / 0.7), github=True)  # 70%: nothing to say
+    assert "notice" not in err and "warning" not in err and out == ""
 
 
 def test_a_site_that_cannot_be_measured_is_said_so_and_built_all_the_same(tmp_path, capsys):
