@@ -6,9 +6,10 @@ artifact.tar --exclude=.git --exclude=.github .`). GitHub supports
 published Pages sites of at most 1 GB, and says a larger tar is not
 guaranteed to deploy (often it passes the 10-minute deployment timeout).
 The tar grows by about 40 KB a paper, so an archive passes 1 GB at about
-24,000 papers: the build says so when it happens, not a failed deployment
-later, and gives notice past 80% of it. The tar's size is computed from the files' sizes and names, the
-way GNU tar lays them out, without writing it.
+24,000 papers: the build says so when it happens, not a failed
+deployment later, and gives notice past 80% of it. The tar's size is
+computed from the files' sizes and names, the way GNU tar lays them out,
+without writing it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ class SiteSize:
     tar_bytes: int  # the tar that upload-pages-artifact makes of them
 
 
-def _blocks(size: int) -> int:
-    return -(-size // BLOCK) * BLOCK
+def _padded(size: int, unit: int = BLOCK) -> int:
+    """size rounded up to whole units: tar pads data to blocks, the archive to records."""
+    return -(-size // unit) * unit
 
 
 def _member(name: str, size: int = 0) -> int:
@@ -42,8 +44,8 @@ def _member(name: str, size: int = 0) -> int:
     blocks when the name does not fit the header (GNU's LongLink), and its
     data padded to whole blocks."""
     length = len(os.fsencode(name))
-    long_name = BLOCK + _blocks(length + 1) if length > NAME_FIELD else 0
-    return BLOCK + long_name + _blocks(size)
+    long_name = BLOCK + _padded(length + 1) if length > NAME_FIELD else 0
+    return BLOCK + long_name + _padded(size)
 
 
 def measure(site: Path, record: int = RECORD) -> SiteSize:
@@ -69,7 +71,7 @@ def measure(site: Path, record: int = RECORD) -> SiteSize:
                     files += 1
                     file_bytes += size
                     tar += _member(prefix + entry.name, size)
-    tar = -(-(tar + 2 * BLOCK) // record) * record
+    tar = _padded(tar + 2 * BLOCK, record)
     return SiteSize(files, file_bytes, tar)
 
 

@@ -67,9 +67,10 @@ def test_a_site_near_or_past_the_limit_is_said_so_with_an_annotation_on_github(
     seed_site, monkeypatch, capsys
 ):
     site = seed_site / "site"
-    tar = measure(site).tar_bytes
-    assert pages_message(measure(site), limit=tar)[0] == "notice"  # at 100%, not past it
-    assert pages_message(measure(site), limit=tar - 1)[0] == "warning"
+    size = measure(site)
+    tar = size.tar_bytes
+    assert pages_message(size, limit=tar)[0] == "notice"  # at 100%, not past it
+    assert pages_message(size, limit=tar - 1)[0] == "warning"
 
     def said(limit: int, github: bool) -> tuple[str, str]:
         monkeypatch.setattr(site_size, "PAGES_LIMIT", limit)
