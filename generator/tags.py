@@ -174,6 +174,20 @@ def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict | None]:
     return out
 
 
+def _one_copy_each(cands: dict[str, dict[tuple[str, ...], str]], slugs: set[str]) -> None:
+    """Candidates read in forked workers come back with a copy of each key
+    and text per run of papers, and keywords spelt apart read as equal
+    keys: these papers' are made to share one object per key and text.
+    The kept state then writes each once (marshal writes an object it met
+    before as a reference): a cold build's at 20,000 papers, read in 8
+    runs, was 64 MB instead of 58 (57 when made in one process), and
+    adding 200 papers to it took 0.2-0.45 s longer (three alternating
+    runs, 10.3-11.1 s)."""
+    one = {}.setdefault
+    for s in slugs:
+        cands[s] = {one(key, key): one(text, text) for key, text in cands[s].items()}
+
+
 def _read_texts(c: _Corpus, start: int, end: int):
     """Each text is read once: the corpus statistics of the pool, and per
     paper only what later steps need (its words, its title's words, the
@@ -320,6 +334,7 @@ def build_tags(
         if cands[s] is None:
             cands[s] = corpus.known.cands[s]
     corpus.known = None
+    _one_copy_each(cands, changed)
     # How many papers hold each key, and each (key, text) pair with a text
     # (the spellings below): the last build's sums brought up to date.
     shared, written = tag_counts.candidate_sums(last, cands, changed)

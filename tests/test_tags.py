@@ -760,3 +760,21 @@ def test_a_tag_named_index_leaves_the_page_of_all_tags_alone(tmp_path):
     assert "<h1>Tags</h1>" in (site_src / "tags/index.md").read_text(encoding="utf-8")
     assert "<h1>Index</h1>" in (site_src / "tags/index-2.md").read_text(encoding="utf-8")
     assert 'href="index-2/">Index</a>' in (site_src / "tags/index.md").read_text(encoding="utf-8")
+
+
+def test_a_state_read_by_several_processes_keeps_each_candidate_once(seed_site, tmp_path):
+    """Candidates read in forked workers come back with a copy per run of
+    papers: the kept state holds one object per key and text again, as
+    small as one process keeps it, so that the next build loads no more
+    (marshal writes an object it met before as a reference)."""
+    keywords, texts, titles = tag_inputs(seed_site)
+
+    def objects_per_value(jobs: int) -> tuple[float, float]:
+        path = tmp_path / f"kept-{jobs}.marshal"
+        build_tags(keywords, texts, titles, None, jobs, False, path)
+        cands = tag_counts.load(path).cands
+        keys = [key for paper in cands.values() for key in paper]
+        spelt = [text for paper in cands.values() for text in paper.values()]
+        return len(set(map(id, keys))) / len(set(keys)), len(set(map(id, spelt))) / len(set(spelt))
+
+    assert objects_per_value(2) == objects_per_value(1) == (1.0, 1.0)
