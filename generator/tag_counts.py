@@ -203,19 +203,56 @@ def shown_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-shown.pickle")
 
 
-def save(path: Path, state: CountState) -> None:
+def save(path: Path, state: CountState, share: bool = False) -> None:
     """Saves state, with the lines it lacks made first: by the process
     that saves, not the build's (tags.build_tags). The words are saved as
-    those lines only, and its shown keywords' record apart (save_shown)."""
+    those lines only, and its shown keywords' record apart (save_shown).
+    share: made of one object per equal word and key first (one_copy), for
+    a state counted from scratch."""
     for slug, words in state.words.items():
         if slug not in state.lines:
             state.lines[slug] = words_line(words)
     fields = {f.name: getattr(state, f.name) for f in dataclasses.fields(CountState)}
     del fields["words"], fields["shown"]
     _convert(fields, dict)  # marshal takes built-in types only
+    if share:
+        fields = one_copy(fields, {})
     cache_file.save_plain(path, "CountState", fields)
     if (pickled := path.with_suffix(".pickle")) != path:  # the state as saved before 60684a3
         pickled.unlink(missing_ok=True)
+
+
+def one_copy(value, seen: dict):
+    """value with one object for each equal string and each equal tuple of
+    strings (a key) in it; seen: those met so far. A state counted from
+    scratch holds many equal copies: the passes' forked workers send back
+    their own, and words are read apart from each other. Written once
+    (marshal writes an object it met before as a reference), the next
+    build loads fewer objects, and finds a key by identity where it
+    compared its words: at 20,000 papers the state was 53 MB instead of
+    64 (57 when counted in one process), and adding 200 papers to it took
+    10.3 s instead of 10.8-11.0 (three alternating runs). The walk takes
+    about 2 s of the saving process (a recount on a rebuild waited 0.8 s
+    longer for it), so a rebuild, whose state is mostly the last one's
+    objects, does not walk it."""
+    kind = type(value)
+    if kind is str:
+        return seen.setdefault(value, value)
+    if kind is tuple:
+        if all(type(item) is str for item in value):
+            if (got := seen.get(value)) is None:
+                got = seen[value] = tuple([seen.setdefault(w, w) for w in value])
+            return got
+        return tuple(one_copy(item, seen) for item in value)  # not shared: True == 1
+    if kind is list:
+        return [one_copy(item, seen) for item in value]
+    if kind is dict:
+        return {one_copy(k, seen): one_copy(v, seen) for k, v in value.items()}
+    if kind is set:
+        return {one_copy(item, seen) for item in value}
+    if kind is frozenset:
+        return frozenset(one_copy(item, seen) for item in value)
+    return value
 
 
 def _convert(fields: dict, kind: type) -> None:
@@ -227,9 +264,16 @@ def _convert(fields: dict, kind: type) -> None:
     fields["own_case"] = {s: kind(case) for s, case in fields["own_case"].items()}
 
 
-def save_shown(path: Path, shown: Shown, token: str) -> None:
-    """The shown keywords' record of the state (save) named token."""
+def save_shown(path: Path, shown: Shown, token: str, share: bool = False) -> None:
+    """The shown keywords' record of the state (save) named token; share:
+    as in save."""
+    if share:
+        seen: dict = {}
+        shown = Shown(*(one_copy(getattr(shown, f), seen) for f in SHOWN_FIELDS))
     cache_file.save(shown_path(path), dataclasses.replace(shown, code=token))
+
+
+SHOWN_FIELDS = ("words", "looked", "chosen", "facts")
 
 
 @dataclass(frozen=True)

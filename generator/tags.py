@@ -174,20 +174,6 @@ def _read_candidates(c: _Corpus, start: int, end: int) -> list[dict | None]:
     return out
 
 
-def _one_copy_each(cands: dict[str, dict[tuple[str, ...], str]], slugs: set[str]) -> None:
-    """Candidates read in forked workers come back with a copy of each key
-    and text per run of papers, and keywords spelt apart read as equal
-    keys: these papers' are made to share one object per key and text.
-    The kept state then writes each once (marshal writes an object it met
-    before as a reference): a cold build's at 20,000 papers, read in 8
-    runs, was 64 MB instead of 58 (57 when made in one process), and
-    adding 200 papers to it took 0.2-0.45 s longer (three alternating
-    runs, 10.3-11.1 s)."""
-    one = {}.setdefault
-    for s in slugs:
-        cands[s] = {one(key, key): one(text, text) for key, text in cands[s].items()}
-
-
 def _read_texts(c: _Corpus, start: int, end: int):
     """Each text is read once: the corpus statistics of the pool, and per
     paper only what later steps need (its words, its title's words, the
@@ -334,7 +320,6 @@ def build_tags(
         if cands[s] is None:
             cands[s] = corpus.known.cands[s]
     corpus.known = None
-    _one_copy_each(cands, changed)
     # How many papers hold each key, and each (key, text) pair with a text
     # (the spellings below): the last build's sums brought up to date.
     shared, written = tag_counts.candidate_sums(last, cands, changed)
@@ -343,6 +328,7 @@ def build_tags(
 
     update = corpus.update = tag_counts.plan(last, same, digests, pool, table.corpus)
     last = update.old if update else None  # the rest is brought up to date only with the counts
+    fresh = last is None  # counted from scratch: saved with one copy of each value (one_copy)
     title_papers: Counter = Counter(update.old.title_papers if update else ())
     added, taken_off = [], []
     if update:  # an old paper's words stay its words, read from its line when needed
@@ -446,7 +432,7 @@ def build_tags(
             streams, titles, own_case, dict(cands), shared, written, long_forms, first_kept,
             standalone, kept, found, table.found, lines,
         )  # fmt: skip
-        saving.append(Alongside(tag_counts.save, counts_cache, state, jobs=jobs, nice=nice))
+        saving.append(Alongside(tag_counts.save, counts_cache, state, fresh, jobs=jobs, nice=nice))
     del counts, standalone, lines
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
@@ -552,7 +538,16 @@ def build_tags(
         del state
         saving.append(
             Alongside(
-                _save_shown, counts_cache, token, made, chosen, cands, fact, jobs=jobs, nice=nice
+                _save_shown,
+                counts_cache,
+                token,
+                made,
+                chosen,
+                cands,
+                fact,
+                fresh,
+                jobs=jobs,
+                nice=nice,
             )
         )
     result = TagResult(tags, paper_tags, paper_keywords_shown, saving)
@@ -561,9 +556,9 @@ def build_tags(
     return result
 
 
-def _save_shown(path: Path, token: str, made, chosen, cands, fact) -> None:
+def _save_shown(path: Path, token: str, made, chosen, cands, fact, share: bool) -> None:
     """In the saving process: the shown keywords' record (tag_counts.save_shown)."""
-    tag_counts.save_shown(path, tag_counts.Shown.of(made, chosen, cands, fact), token)
+    tag_counts.save_shown(path, tag_counts.Shown.of(made, chosen, cands, fact), token, share)
 
 
 def shown_keywords(chosen, cands, own, names, kept, pool, dropped, final) -> tuple[list[str], int]:

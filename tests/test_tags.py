@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -762,19 +763,27 @@ def test_a_tag_named_index_leaves_the_page_of_all_tags_alone(tmp_path):
     assert 'href="index-2/">Index</a>' in (site_src / "tags/index.md").read_text(encoding="utf-8")
 
 
-def test_a_state_read_by_several_processes_keeps_each_candidate_once(seed_site, tmp_path):
-    """Candidates read in forked workers come back with a copy per run of
-    papers: the kept state holds one object per key and text again, as
-    small as one process keeps it, so that the next build loads no more
-    (marshal writes an object it met before as a reference)."""
+def test_a_state_counted_from_scratch_is_kept_with_one_copy_of_each_value(seed_site, tmp_path):
+    """Forked workers send back their own copies of keys and words, and
+    one process reads equal ones apart: the kept state and its shown
+    keywords' record hold one object per equal word and key, so that the
+    next build loads fewer (marshal and pickle write an object they met
+    before as a reference)."""
     keywords, texts, titles = tag_inputs(seed_site)
 
-    def objects_per_value(jobs: int) -> tuple[float, float]:
+    def objects_per_value(jobs: int) -> list[float]:
         path = tmp_path / f"kept-{jobs}.marshal"
         build_tags(keywords, texts, titles, None, jobs, False, path)
-        cands = tag_counts.load(path).cands
-        keys = [key for paper in cands.values() for key in paper]
-        spelt = [text for paper in cands.values() for text in paper.values()]
-        return len(set(map(id, keys))) / len(set(keys)), len(set(map(id, spelt))) / len(set(spelt))
+        state = tag_counts.load(path)
+        cands, shown = state.cands.values(), state.shown  # two files: shared within each
+        keys = [key for paper in cands for key in paper]
+        keys += [*state.pool, *state.kept, *chain.from_iterable(state.mentions.values())]
+        spelt = [text for paper in cands for text in paper.values()]
+        shown_keys = [*chain.from_iterable(shown.looked.values()), *shown.facts]
+        shown_keys += chain.from_iterable(shown.chosen.values())
+        shown_words = [w for key in shown_keys for w in key]
+        shown_words += chain.from_iterable(shown.words.values())
+        found = keys, spelt, [w for key in keys for w in key], shown_keys, shown_words
+        return [len(set(map(id, values))) / len(set(values)) for values in found]
 
-    assert objects_per_value(2) == objects_per_value(1) == (1.0, 1.0)
+    assert objects_per_value(2) == objects_per_value(1) == [1.0] * 5
