@@ -269,11 +269,9 @@ def save_shown(path: Path, shown: Shown, token: str, share: bool = False) -> Non
     as in save."""
     if share:
         seen: dict = {}
-        shown = Shown(*(one_copy(getattr(shown, f), seen) for f in SHOWN_FIELDS))
+        parts = ("words", "looked", "chosen", "facts")
+        shown = dataclasses.replace(shown, **{p: one_copy(getattr(shown, p), seen) for p in parts})
     cache_file.save(shown_path(path), dataclasses.replace(shown, code=token))
-
-
-SHOWN_FIELDS = ("words", "looked", "chosen", "facts")
 
 
 @dataclass(frozen=True)

@@ -536,20 +536,8 @@ def build_tags(
     if state:  # written by another process while the build goes on
         token = state.token
         del state
-        saving.append(
-            Alongside(
-                _save_shown,
-                counts_cache,
-                token,
-                made,
-                chosen,
-                cands,
-                fact,
-                fresh,
-                jobs=jobs,
-                nice=nice,
-            )
-        )
+        shown_save = (counts_cache, token, made, chosen, cands, fact, fresh)
+        saving.append(Alongside(_save_shown, *shown_save, jobs=jobs, nice=nice))
     result = TagResult(tags, paper_tags, paper_keywords_shown, saving)
     if not save_later:
         result.wait()
