@@ -309,9 +309,8 @@ def run_size(
 def add_200(project: Path, before: Path, runs: int) -> dict:
     """Adds a 200-paper dump and rebuilds the generator's stages, as many
     times as runs, each from the same warm state (a copy of the project as the
-    warm build left it, site/ aside: --no-mkdocs leaves it alone). One run
-    moves by half a second from the next on this machine; the median is
-    the figure. Each starts with the disks flushed, so that it does not
+    warm build left it, site/ aside: --no-mkdocs leaves it alone). Runs
+    differ by up to a second on this machine; the median is the figure. Each starts with the disks flushed, so that it does not
     pay for writing out the copy or the builds before it."""
     shutil.rmtree(before, ignore_errors=True)
 
