@@ -172,6 +172,11 @@ def build(project: Path, *extra: str) -> tuple[Run, dict]:
     return run, stages
 
 
+def generator_seconds(stages: dict) -> float:
+    """The generator's stages of a build (build's stages), summed."""
+    return sum(stages.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
+
+
 def bare_mkdocs(project: Path) -> Run:
     (project / "mkdocs-bare.yml").write_text(BARE_CONFIG)
     out = Path(tempfile.mkdtemp(prefix="bare-site-"))
@@ -289,7 +294,7 @@ def run_size(
         )
     bare = bare_mkdocs(project)
     bare_s, bare_rss = bare.seconds, bare.peak_pss_mb
-    gen = sum(warm.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES)
+    gen = generator_seconds(warm)
     print(
         f"  warm build {warm_s:.1f} s (generator stages {gen:.1f} s, mkdocs"
         f" {warm['mkdocs']['seconds']:.1f} s), peak PSS {warm_rss:.0f} MB"
@@ -308,10 +313,11 @@ def run_size(
 
 def add_200(project: Path, before: Path, runs: int) -> dict:
     """Adds a 200-paper dump and rebuilds the generator's stages, as many
-    times as runs, each from the same warm state (a copy of the project as the
-    warm build left it, site/ aside: --no-mkdocs leaves it alone). Runs
-    differ by up to a second on this machine; the median is the figure. Each starts with the disks flushed, so that it does not
-    pay for writing out the copy or the builds before it."""
+    times as runs, each from the same warm state (a copy of the project as
+    the warm build left it, site/ aside: --no-mkdocs leaves it alone).
+    Runs differ by up to a second on this machine; the median is the
+    figure. Each starts with the disks flushed, so that it does not pay
+    for writing out the copy or the builds before it."""
     shutil.rmtree(before, ignore_errors=True)
 
     def site_dir(folder: str, _names: list[str]) -> list[str]:
@@ -327,9 +333,7 @@ def add_200(project: Path, before: Path, runs: int) -> dict:
             make_archive(200, project / "dumps", seed=7, first_index=10_000_000, first_dump=90_000)
             os.sync()
             run, stages = build(project, "--no-mkdocs")
-            timed.append(
-                (sum(stages.get(k, {}).get("seconds", 0) for k in GENERATOR_STAGES), run, stages)
-            )
+            timed.append((generator_seconds(stages), run, stages))
     finally:
         shutil.rmtree(before, ignore_errors=True)
     # The median; of an even count, the slower of the middle two.
@@ -337,8 +341,8 @@ def add_200(project: Path, before: Path, runs: int) -> dict:
     each = ", ".join(f"{g:.1f}" for g, _, _ in timed)
     print(
         f"  + a 200-paper dump, warm cache: generator stages {gen:.1f} s, the median of"
-        f" {len(timed)} runs ({each} s); in that run keywords {stages['keywords']['seconds']:.1f} s,"
-        f" whole command {run.seconds:.1f} s"
+        f" {len(timed)} runs ({each} s); in that run keywords"
+        f" {stages['keywords']['seconds']:.1f} s, whole command {run.seconds:.1f} s"
     )
     print("\n".join(row for row in stage_rows(stages) if not row.split()[0] == "mkdocs"))
     return {"add_200_generator_s": gen, "add_200_runs_s": [g for g, _, _ in timed]}
