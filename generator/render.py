@@ -109,7 +109,8 @@ def dump_papers(ctx: Context, dump: Dump) -> list[Paper]:
     return result
 
 
-Unit = Callable[[], dict[str, str]]  # renders a few pages: relative path -> text
+# Renders a few pages: relative path -> text, or its UTF-8 bytes (the exports).
+Unit = Callable[[], dict[str, str | bytes]]
 
 
 @dataclass

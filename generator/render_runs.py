@@ -84,7 +84,7 @@ def _render_run(job: _Job, start: int, end: int):
                     unchanged.append(unit.path)
                     continue
             for rel, text in unit().items():
-                data = text.encode("utf-8")
+                data = text if isinstance(text, bytes) else text.encode("utf-8")
                 if same_bytes(job.site_src / rel, data):
                     unchanged.append(rel)
                     continue
