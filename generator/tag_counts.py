@@ -267,10 +267,9 @@ def _convert(fields: dict, kind: type) -> None:
 def save_shown(path: Path, shown: Shown, token: str, share: bool = False) -> None:
     """The shown keywords' record of the state (save) named token; share:
     as in save."""
-    if share:
-        seen: dict = {}
-        parts = ("words", "looked", "chosen", "facts")
-        shown = dataclasses.replace(shown, **{p: one_copy(getattr(shown, p), seen) for p in parts})
+    if share:  # every field, so that one added later is shared too
+        parts = {f.name: getattr(shown, f.name) for f in dataclasses.fields(Shown)}
+        shown = Shown(**one_copy(parts, {}))
     cache_file.save(shown_path(path), dataclasses.replace(shown, code=token))
 
 
