@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from .clean import clean_abstract
@@ -91,12 +92,23 @@ def enrich(
     # render stage's memory on top of it made 3.2 GB (2.0 GB without).
     saves: list[Alongside] = []
     try:
-        with Alongside(_related_papers, papers, term_counts, jobs=workers) as finding:
+        with ExitStack() as running:
+
+            def find_related() -> Alongside:
+                finding = Alongside(_related_papers, papers, term_counts, jobs=workers)
+                return running.enter_context(finding)
+
+            # A rebuild's few new papers get both cores for YAKE, and the
+            # related papers start after: they still end before the tags
+            # stage (20,000 + 200 papers: keywords 0.62-0.72 s -> 0.38-0.40 s,
+            # the stages' median 10.46 -> 10.23 s over 5 alternating runs).
+            finding = None if few_new else find_related()
             with clock.stage("keywords"):
                 # YAKE's candidates, best first, with the terms YAKE cannot see
                 # (GPT-4, 3D, mixture-of-experts), cached together.
                 terms = [(p.title, p.text) for p in papers]
                 found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
+            finding = finding or find_related()
             if cache is not None:
                 with clock.stage("keyword cache"):
                     saves.append(Alongside(cache.save, jobs=workers, nice=nice))
