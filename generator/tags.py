@@ -126,6 +126,20 @@ def compound_merges(keys: Counter) -> dict[tuple[str, ...], tuple[str, ...]]:
     return out
 
 
+class Memo(dict):
+    """fn's result for each key, made when first asked for. A pass looks up
+    some 700,000 keys at 20,000 papers: dict's look-up cost two thirds of
+    lru_cache's call."""
+
+    def __init__(self, fn: Callable):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
 @dataclass
 class _Corpus:
     """What the per-paper passes read; forked workers inherit it (workers.py)."""
@@ -407,7 +421,7 @@ def build_tags(
 
     # Each paper's tag keys, best first, are made in the pass that finds
     # its mentions: they are its candidates' and its mentions' tag keys.
-    corpus.tag_of = lru_cache(maxsize=None)(lambda key: final(topic(key, kept)))
+    corpus.tag_of = Memo(lambda key: final(topic(key, kept))).__getitem__
     corpus.last_mentions = last.mentions if last else {}
     found, ranked = {}, {}
     for s, (mentioned, tag_keys) in zip(slugs, joined(each_paper(_find_mentions)), strict=True):
