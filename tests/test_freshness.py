@@ -103,3 +103,16 @@ def test_a_page_fingerprint_tells_inputs_apart_by_value_only():
     assert len({fingerprint(v) for v in variants}) == len(variants)
     with pytest.raises(ValueError):
         fingerprint(("a", object()))  # not a plain value: an error, not a guess
+
+
+def test_a_rebuild_that_changed_no_page_leaves_the_next_build_up_to_date(project):
+    """The rebuild records the state of each page it left alone, most of
+    them as the build before recorded them: the next build must find
+    every one of those as recorded."""
+    before = tree(project / "site_src")
+    with open(project / "tags.yml", "a") as rules:
+        rules.write("# a comment: the stages run again, no page changes\n")
+    result = generate(project)
+    assert UP_TO_DATE not in result.stderr and "tags:" in result.stderr
+    assert tree(project / "site_src") == before
+    assert UP_TO_DATE in generate(project).stderr

@@ -4,6 +4,7 @@ writes. Real generate() runs on two seed dumps."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 from pathlib import Path
@@ -149,13 +150,13 @@ def test_a_changed_page_replaces_a_symlink_in_its_way_without_writing_through_it
     page.symlink_to(outside)
     (root / "dumps" / REMOVED.name).write_text(REMOVED.read_text(encoding="utf-8"))
     written_over: list[str] = []
-    write_over = generator.render_runs.write_over
+    copy_over = generator.render_runs.copy_over
 
-    def counted(path, data):
+    def counted(source, offset, size, path):
         written_over.append(path)
-        write_over(path, data)
+        copy_over(source, offset, size, path)
 
-    monkeypatch.setattr(generator.render_runs, "write_over", counted)
+    monkeypatch.setattr(generator.render_runs, "copy_over", counted)
     report = generate(Paths.at(root))
     monkeypatch.undo()
 
@@ -233,19 +234,39 @@ def test_pages_the_last_build_rendered_from_the_same_inputs_are_not_rendered_aga
     assert list(checked.values()) == [True] * (papers_and_tags + feeds + dumps + code - 1)
 
 
-def test_a_page_written_over_an_old_file_is_exactly_the_new_page(tmp_path):
-    """Held pages are written into the old file, which is then cut to
-    length: a shorter page leaves nothing of the longer old one."""
-    from generator.render_runs import write_over
+@pytest.mark.parametrize("kernel_copy", ["copy_file_range", "cross-device", "none"])
+def test_a_page_written_over_an_old_file_is_exactly_the_new_page(
+    tmp_path, monkeypatch, kernel_copy
+):
+    """Staged pages are copied into the old file, which is then cut to
+    length: a shorter page leaves nothing of the longer old one. Where
+    the kernel cannot copy between the files (another file system, no
+    copy_file_range), the bytes are read and written instead."""
+    from generator.render_runs import copy_over
 
+    if kernel_copy == "cross-device":
+
+        def refused(*args):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", refused)
+    elif kernel_copy == "none":
+        monkeypatch.delattr(os, "copy_file_range")
+    pages = [b"new page\n", b"a longer page than before\n" * 3, b"no file was there\n"]
+    staged = tmp_path / "run-0"
+    staged.write_bytes(b"".join(pages))
     page = tmp_path / "page.md"
     page.write_bytes(b"old page, longer than the new one\n" * 100)
-    write_over(str(page), b"new page\n")
-    assert page.read_bytes() == b"new page\n"
-    write_over(str(page), b"a longer page than before\n" * 3)
-    assert page.read_bytes() == b"a longer page than before\n" * 3
-    write_over(str(tmp_path / "new.md"), b"no file was there\n")
-    assert (tmp_path / "new.md").read_bytes() == b"no file was there\n"
+    with open(staged, "rb") as source:
+        copy_over(source.fileno(), 0, len(pages[0]), str(page))
+        assert page.read_bytes() == pages[0]
+        copy_over(source.fileno(), len(pages[0]), len(pages[1]), str(page))
+        assert page.read_bytes() == pages[1]
+        new = tmp_path / "new.md"
+        copy_over(source.fileno(), len(pages[0]) + len(pages[1]), len(pages[2]), str(new))
+        assert new.read_bytes() == pages[2]
+        with pytest.raises(OSError, match="ends early"):
+            copy_over(source.fileno(), len(pages[0]), 1000, str(page))
 
 
 def test_the_stages_run_with_the_collector_paused_and_leave_it_on(tmp_path, monkeypatch):
