@@ -12,6 +12,7 @@ same generated pages (Material, papers out of the nav, nothing else) and
 their ratio, the site size and the bytes of a paper page. At 20,000 it also
 adds a 200-paper dump with a warm cache and times the generator's stages,
 three times from the same state (--add-runs): the median is the figure.
+Those runs are not sampled; a fourth, sampled, gives their memory.
 A speed check at the start and the end times a fixed single-core
 workload. It shows a slow core, but not all of the machine's variation:
 two runs whose checks took 2.4-2.7 s built the same 20,000 papers cold in
@@ -109,9 +110,10 @@ class Run:
     stage_pss_mb: dict[str, float]  # peak PSS sum while each stage ran
 
 
-def timed_run(cmd: list[str], cwd: Path) -> Run:
+def timed_run(cmd: list[str], cwd: Path, sample: bool = True) -> Run:
     """Run a command, sampling the memory of its process tree every SAMPLE_S
-    and noting when each build stage ends (its line on stderr)."""
+    (unless sample is false: then the memory figures are 0) and noting
+    when each build stage ends (its line on stderr)."""
     # cwd first on the path of every Python process of the run, MkDocs too:
     # its plugin is the generator package, which would otherwise come from
     # the checkout installed in the environment, not from the one measured.
@@ -131,9 +133,10 @@ def timed_run(cmd: list[str], cwd: Path) -> Run:
         reader = threading.Thread(target=read_stderr)
         reader.start()
         samples = []
-        while process.poll() is None:
+        while sample and process.poll() is None:
             samples.append((time.perf_counter() - start, *tree_memory(process)))
             time.sleep(SAMPLE_S)
+        process.wait()
         seconds = time.perf_counter() - start
         reader.join()
     if process.returncode:
@@ -150,7 +153,7 @@ def timed_run(cmd: list[str], cwd: Path) -> Run:
     )
 
 
-def build(project: Path, *extra: str) -> tuple[Run, dict]:
+def build(project: Path, *extra: str, sample: bool = True) -> tuple[Run, dict]:
     timings = project / "timings.json"
     cmd = [
         sys.executable,
@@ -163,7 +166,7 @@ def build(project: Path, *extra: str) -> tuple[Run, dict]:
         str(timings),
         *extra,
     ]
-    run = timed_run(cmd, ROOT)
+    run = timed_run(cmd, ROOT, sample)
     stages = {}
     for s in json.loads(timings.read_text()):
         prev = stages.get(s["name"], {"seconds": 0})
@@ -317,7 +320,10 @@ def add_200(project: Path, before: Path, runs: int) -> dict:
     the warm build left it, site/ aside: --no-mkdocs leaves it alone).
     Runs differ by up to a second on this machine; the median is the
     figure. Each starts with the disks flushed, so that it does not pay
-    for writing out the copy or the builds before it."""
+    for writing out the copy or the builds before it. The timed runs are
+    not sampled: reading the processes' memory costs the build itself
+    (10.51 s against 10.29 s, medians of five alternating pairs at
+    2b100f0). One more run, sampled, gives the memory columns."""
     shutil.rmtree(before, ignore_errors=True)
 
     def site_dir(folder: str, _names: list[str]) -> list[str]:
@@ -326,16 +332,17 @@ def add_200(project: Path, before: Path, runs: int) -> dict:
     shutil.copytree(project, before, ignore=site_dir)
     timed = []
     try:
-        for i in range(runs):
+        for i in range(runs + 1):  # the last one sampled, for memory
             if i:  # the run before changed the project: start again from the copy
                 shutil.rmtree(project)
                 shutil.copytree(before, project)  # copy2: mtimes kept, as the manifest lists them
             make_archive(200, project / "dumps", seed=7, first_index=10_000_000, first_dump=90_000)
             os.sync()
-            run, stages = build(project, "--no-mkdocs")
+            run, stages = build(project, "--no-mkdocs", sample=i == runs)
             timed.append((generator_seconds(stages), run, stages))
     finally:
         shutil.rmtree(before, ignore_errors=True)
+    sampled_gen, _, sampled = timed.pop()
     # The median; of an even count, the slower of the middle two.
     gen, run, stages = sorted(timed, key=lambda t: t[0])[len(timed) // 2]
     each = ", ".join(f"{g:.1f}" for g, _, _ in timed)
@@ -344,8 +351,15 @@ def add_200(project: Path, before: Path, runs: int) -> dict:
         f" {len(timed)} runs ({each} s); in that run keywords"
         f" {stages['keywords']['seconds']:.1f} s, whole command {run.seconds:.1f} s"
     )
+    print(f"  stages of that run; memory from one more run, sampled ({sampled_gen:.1f} s):")
+    for name, s in stages.items():  # its times, the sampled run's memory
+        s.update({k: v for k, v in sampled.get(name, {}).items() if k != "seconds"})
     print("\n".join(row for row in stage_rows(stages) if not row.split()[0] == "mkdocs"))
-    return {"add_200_generator_s": gen, "add_200_runs_s": [g for g, _, _ in timed]}
+    return {
+        "add_200_generator_s": gen,
+        "add_200_runs_s": [g for g, _, _ in timed],
+        "add_200_sampled_s": sampled_gen,
+    }
 
 
 def main() -> None:
