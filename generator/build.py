@@ -203,9 +203,7 @@ def _generate(
             paths.manifest.unlink(missing_ok=True)  # until the pages are all moved in
             deleted = move_in(staged, paths.site_src, GENERATED_DIRS, GENERATED_FILES)
             report.pages = PageCounts(len(staged.changed), len(staged.unchanged), deleted)
-            # A page found as the last build left it has the state it recorded.
-            kept = {rel: last.files[rel] for rel in staged.as_left} if last else None
-            files = freshness.file_states(paths.site_src, staged.paths, kept)
+            files = freshness.file_states(paths.site_src, staged.paths, staged.left_states)
             log = accounting_lines(report)
             freshness.save(paths.manifest, Manifest(inputs, files, log, code, staged.inputs))
         return report

@@ -85,7 +85,7 @@ def code_digest() -> str:
 def file_states(
     site_src: Path, paths, known: dict[str, list[int]] | None = None
 ) -> dict[str, list[int]]:
-    """known: states already read this build (render_runs.Staged.as_left),
+    """known: states already read this build (render_runs.Staged.left_states),
     not stat'ed again: most of a rebuild's 30,000 files."""
     root, known = str(site_src), known or {}  # os.path on str: pathlib costs more than the stat
     return {rel: known[rel] if rel in known else file_state(root, rel) for rel in paths}

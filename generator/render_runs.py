@@ -53,9 +53,9 @@ class Staged:
     paths: list[str]  # every page, sorted
     inputs: dict[str, str]  # path -> fingerprint of its inputs, for pages that have them
     runs: list[tuple[str, list[tuple[str, int]]]]  # staging file -> its (page, bytes), in order
-    # Unchanged pages found in files as the last build left them: their
-    # file states are those it recorded, not stat'ed again.
-    as_left: set[str]
+    # Unchanged pages found in files as the last build left them -> the
+    # [size, mtime_ns] it recorded and _as_left found: not stat'ed again.
+    left_states: dict[str, list[int]]
 
 
 class _Run(NamedTuple):
@@ -65,7 +65,7 @@ class _Run(NamedTuple):
     unchanged: list[str]
     inputs: dict[str, str]
     staged: str | None  # its staging file, if any page changed
-    as_left: list[str]  # see Staged
+    left_states: dict[str, list[int]]  # see Staged
 
 
 @dataclass
@@ -87,7 +87,7 @@ def _as_left(job: _Job, rel: str) -> bool:
 
 
 def _render_run(job: _Job, start: int, end: int):
-    changed, unchanged, inputs, as_left = [], [], {}, []
+    changed, unchanged, inputs, left_states = [], [], {}, {}
     staged = os.path.join(job.staging, f"run-{start}")
     out = None
     try:
@@ -96,7 +96,7 @@ def _render_run(job: _Job, start: int, end: int):
                 inputs[unit.path] = fingerprint(unit.inputs())
                 if job.last_inputs.get(unit.path) == inputs[unit.path] and _as_left(job, unit.path):
                     unchanged.append(unit.path)
-                    as_left.append(unit.path)
+                    left_states[unit.path] = job.last_files[unit.path]
                     continue
             for rel, text in unit().items():
                 data = text if isinstance(text, bytes) else text.encode("utf-8")
@@ -109,7 +109,7 @@ def _render_run(job: _Job, start: int, end: int):
     finally:
         if out:
             out.close()
-    return _Run(changed, unchanged, inputs, staged if out else None, as_left)
+    return _Run(changed, unchanged, inputs, staged if out else None, left_states)
 
 
 def render_staged(
@@ -140,14 +140,14 @@ def render_staged(
     unchanged = [rel for run in runs for rel in run.unchanged]
     inputs = {rel: print_ for run in runs for rel, print_ in run.inputs.items()}
     staged = [(run.staged, run.changed) for run in runs if run.staged]
-    as_left = {rel for run in runs for rel in run.as_left}
+    left_states = {rel: state for run in runs for rel, state in run.left_states.items()}
     del runs
     paths = sorted(changed + unchanged)
     twice = [path for path, n in Counter(paths).items() if n > 1]
     if twice:  # two units wrote one path: a bug, not a dump
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"rendering pages failed: pages rendered twice: {twice[:5]}")
-    return Staged(staging, changed, unchanged, paths, inputs, staged, as_left)
+    return Staged(staging, changed, unchanged, paths, inputs, staged, left_states)
 
 
 def move_in(staged: Staged, site_src: Path, dirs, files) -> int:

@@ -126,10 +126,10 @@ def compound_merges(keys: Counter) -> dict[tuple[str, ...], tuple[str, ...]]:
     return out
 
 
-class Memo(dict):
+class _OnDemand(dict):
     """fn's result for each key, made when first asked for. A pass looks up
     some 700,000 keys at 20,000 papers: dict's look-up cost two thirds of
-    lru_cache's call."""
+    lru_cache's call. (Not memo.Memo: that one keeps results between builds.)"""
 
     def __init__(self, fn: Callable):
         super().__init__()
@@ -421,7 +421,7 @@ def build_tags(
 
     # Each paper's tag keys, best first, are made in the pass that finds
     # its mentions: they are its candidates' and its mentions' tag keys.
-    corpus.tag_of = Memo(lambda key: final(topic(key, kept))).__getitem__
+    corpus.tag_of = _OnDemand(lambda key: final(topic(key, kept))).__getitem__
     corpus.last_mentions = last.mentions if last else {}
     found, ranked = {}, {}
     for s, (mentioned, tag_keys) in zip(slugs, joined(each_paper(_find_mentions)), strict=True):
