@@ -59,16 +59,22 @@ def tfidf_from_counts(counts: sparse.csr_matrix, terms: list[str]) -> sparse.csr
     column[kept] = np.arange(len(kept))
     cols = column[counts.indices]
     present = cols >= 0
-    rows = np.repeat(np.arange(n), np.diff(counts.indptr))[present]
+    indptr = np.r_[0, np.cumsum(present)][counts.indptr]  # the rows, once dropped terms are out
+    cols, found = cols[present], counts.data[present]
+    # Counts are small integers: a table of their sublinear tf, not a log each.
+    tf = 1 + np.log(np.arange(1, found.max() + 1, dtype=np.float64))
     idf = np.log((1 + n) / (1 + df[kept])) + 1
-    cols = cols[present]
-    weights = (1 + np.log(counts.data[present].astype(np.float64))) * idf[cols]
-    # From (row, column) pairs, scipy sorts each row's columns: the sums
-    # below run in column order, whatever order the counts came in.
-    matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(n, len(kept)))
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = sparse.csr_matrix((tf[found - 1] * idf[cols], cols, indptr), shape=(n, len(kept)))
+    # Each row's columns in order: the sums below run in column order,
+    # whatever order the counts came in.
+    matrix.sort_indices()
+    lengths = np.diff(indptr)
+    filled = lengths > 0  # reduceat would give an empty row its next one's first value
+    squares = np.zeros(n)
+    squares[filled] = np.add.reduceat(matrix.data * matrix.data, indptr[:-1][filled])
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+    matrix.data /= np.repeat(norms, lengths)
     return matrix
 
 

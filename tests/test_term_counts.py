@@ -74,6 +74,16 @@ def test_the_tfidf_matrix_is_scikit_learns(seed_papers, size):
     assert abs(got - expected).max() < 1e-12  # same columns, same weights
 
 
+def test_papers_sharing_no_term_have_empty_rows_and_the_others_are_scikit_learns(seed_papers):
+    texts = [paper_text(p) for p in seed_papers[:30]]
+    # Words no other paper has: no term of theirs is in two papers.
+    texts = ["Wibble.", *texts[:10], "Quux zyzzyva.", *texts[10:], "Quokka."]
+    expected, got = sklearn_tfidf(texts), tfidf_matrix(texts)
+    assert got.shape == expected.shape and got.nnz == expected.nnz
+    assert [i for i, n in enumerate(np.diff(got.indptr)) if n == 0] == [0, 11, len(texts) - 1]
+    assert abs(got - expected).max() < 1e-12
+
+
 def test_the_matrix_does_not_depend_on_the_order_terms_were_met_in(seed_papers):
     texts = [paper_text(p) for p in seed_papers[:200]]
     found, _ = count_terms(texts)
