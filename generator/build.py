@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ from .parse_cache import read_dumps_cached
 from .render import GENERATED_DIRS, GENERATED_FILES, file_units, page_units
 from .render_runs import RenderError, move_in, render_staged
 from .search_index import BUNDLE_DIR, SHARD_PAGES, SearchIndexError, start_index
-from .stages import StageClock
+from .stages import StageClock, StageTime
 from .tag_rules import TagRulesError, load_rules
 from .workers import Alongside
 
@@ -88,6 +89,59 @@ class BuildReport:
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Generated:
+    """What the command line reports of a generate() run in another
+    process (generate_apart): its lines and counts, not its archive."""
+
+    stages: list[StageTime]
+    error: str | None = None  # the BuildError's message: nothing was built
+    accounting: list[str] = field(default_factory=list)  # accounting_lines()
+    up_to_date: list[str] | None = None  # BuildReport.up_to_date
+    extracted: int = 0
+    bad: int = 0  # errors in dumps built without them (--skip-bad)
+    pages: PageCounts | None = None
+
+
+def generate_apart(
+    paths: Paths, skip_bad: bool = False, jobs: int | None = None, clock: StageClock | None = None
+) -> Generated:
+    """generate() in a forked process that ends with it, where fork is
+    possible. Its memory then goes back to the system at once, instead of
+    Python freeing millions of objects one at a time (the tags stage's
+    alone took 0.6 s at 20,200 papers), and the stages need not free
+    theirs as they go (collector.keep). The stages' times join clock."""
+    clock = clock or StageClock()
+    apart = "fork" in multiprocessing.get_all_start_methods()
+    args = (paths, skip_bad, jobs, clock.verbose, apart)
+    with Alongside(_generated, *args, jobs=2 if apart else 1, daemon=False) as running:
+        generated = running.result()
+    clock.stages += generated.stages
+    return generated
+
+
+def _generated(paths: Paths, skip_bad: bool, jobs: int | None, verbose: bool, apart: bool):
+    if apart:
+        collector.exit_frees()
+    clock = StageClock(verbose=verbose)
+    try:
+        report = generate(paths, skip_bad=skip_bad, jobs=jobs, clock=clock)
+    except BuildError as exc:
+        if exc.report is not None and exc.report.dumps:  # its lines list every problem
+            return Generated(clock.stages, str(exc).splitlines()[0], accounting_lines(exc.report))
+        return Generated(clock.stages, str(exc))
+    collector.keep(report)
+    if report.up_to_date is not None:
+        return Generated(clock.stages, up_to_date=report.up_to_date)
+    return Generated(
+        clock.stages,
+        accounting=accounting_lines(report),
+        extracted=report.extracted,
+        bad=sum(len(d.errors) for d in report.dumps),
+        pages=report.pages,
+    )
 
 
 def generate(

@@ -10,9 +10,9 @@ from pathlib import Path
 from .build import (
     BuildError,
     Paths,
-    accounting_lines,
     build_site,
     generate,
+    generate_apart,
     log,
     release_memory,
 )
@@ -22,44 +22,33 @@ from .site_size import measure, pages_message, size_line
 from .stages import StageClock
 
 
-def log_accounting(report) -> None:
-    for line in accounting_lines(report):
-        log(line)
-
-
 def cmd_build(args) -> int:
     paths = Paths.at(args.root)
     clock = StageClock(verbose=True)
-    try:
-        report = generate(paths, skip_bad=args.skip_bad, jobs=args.jobs, clock=clock)
-    except BuildError as exc:
-        message = str(exc)
-        if exc.report is not None and exc.report.dumps:
-            log_accounting(exc.report)  # lists every problem already
-            message = message.splitlines()[0]
-        log(f"error: {message}")
+    generated = generate_apart(paths, skip_bad=args.skip_bad, jobs=args.jobs, clock=clock)
+    for line in generated.accounting:
+        log(line)
+    if generated.error is not None:
+        log(f"error: {generated.error}")
         log("nothing was built: site_src/ and site/ are left as they were")
         return 1
-    if report.up_to_date is not None:
-        for line in report.up_to_date:
+    if generated.up_to_date is not None:
+        for line in generated.up_to_date:
             log(line)
         log(
             f"{paths.site_src} is up to date: the dumps, tags.yml, the site address and"
             " the generator are as they were at the last build; generator stages skipped"
         )
     else:
-        log_accounting(report)
-        log(f"keywords extracted for {report.extracted} papers (rest from cache)")
-        bad = sum(len(d.errors) for d in report.dumps)
-        if bad:
+        log(f"keywords extracted for {generated.extracted} papers (rest from cache)")
+        if bad := generated.bad:
             log(f"warning: --skip-bad: built without {bad} bad entries or files (listed above)")
-        pages = report.pages
+        pages = generated.pages
         log(
             f"pages written to {paths.site_src}: {pages.changed:,} new or changed,"
             f" {pages.unchanged:,} unchanged, {pages.deleted:,} stale files deleted"
         )
     if not args.no_mkdocs:
-        del report
         release_memory()
         log("building the site with MkDocs ...")
         try:

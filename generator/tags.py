@@ -21,7 +21,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from . import freshness, tag_counts
+from . import collector, freshness, tag_counts
 from .acronyms import is_acronym, short_form_key
 from .models import INDEX_NAME, Tag
 from .progress import progress_bar
@@ -447,6 +447,8 @@ def build_tags(
             standalone, kept, found, table.found, lines,
         )  # fmt: skip
         saving.append(Alongside(tag_counts.save, counts_cache, state, fresh, jobs=jobs, nice=nice))
+        if save_later:  # freed beside the saving process, its pages would be copied
+            collector.keep(state)
     del counts, standalone, lines
     # A kept phrase in a paper's title, or said twice in its text, is a
     # candidate too, after YAKE's: the corpus vouches for it.
@@ -552,6 +554,8 @@ def build_tags(
         del state
         shown_save = (counts_cache, token, made, chosen, cands, fact, fresh)
         saving.append(Alongside(_save_shown, *shown_save, jobs=jobs, nice=nice))
+        if save_later:
+            collector.keep(locals())  # all the stage made
     result = TagResult(tags, paper_tags, paper_keywords_shown, saving)
     if not save_later:
         result.wait()

@@ -106,9 +106,10 @@ class Alongside:
     As a context manager, it stops the process if the caller fails before
     asking for the result. nice: added to the process's niceness, for work
     that need not be done before the parent's own (it then runs on what
-    the parent's processes leave idle)."""
+    the parent's processes leave idle). daemon: False lets the process
+    start processes of its own, and its parent waits for it on exit."""
 
-    def __init__(self, fn: Callable, *args: Any, jobs: int = 2, nice: int = 0):
+    def __init__(self, fn: Callable, *args: Any, jobs: int = 2, nice: int = 0, daemon: bool = True):
         self._name = getattr(fn, "__name__", str(fn))
         self._process = None
         if jobs <= 1:
@@ -118,7 +119,7 @@ class Alongside:
         os.close(handle)
         context = multiprocessing.get_context("fork")
         self._process = context.Process(
-            target=_save_result, args=(self._path, fn, args, nice), daemon=True
+            target=_save_result, args=(self._path, fn, args, nice), daemon=daemon
         )
         self._process.start()
 

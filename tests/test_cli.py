@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from generator.merge import normalise_title
 from generator.parse import read_dump, read_dumps
 from tests.conftest import ROOT, SEEDS, make_project, run_generator
@@ -56,3 +58,22 @@ def test_build_refuses_dump_errors_unless_skip_bad(tmp_path):
     assert skipped.returncode == 0, skipped.stderr
     assert "1 rejected" in skipped.stderr
     assert (project / "site_src/papers/good-title.md").exists()
+
+
+def test_build_timings_list_every_generator_stage_with_its_memory(tmp_path):
+    """bench/ reads --timings: the stages run in a process of their own
+    (build.generate_apart), and their times and peak memory still reach
+    the file, once each, in order."""
+    project = make_project(tmp_path, {SEEDS[1].name: SEEDS[1].read_text(encoding="utf-8")})
+    timings = tmp_path / "t.json"
+    built = run_generator(project, "build", "--no-mkdocs", "--timings", str(timings))
+    assert built.returncode == 0, built.stderr
+    stages = json.loads(timings.read_text(encoding="utf-8"))
+    names = [s["name"] for s in stages]
+    expected = ["parse", "merge", "clean", "keywords", "tags", "related", "render", "write"]
+    assert [n for n in names if n in expected] == expected
+    ran = [s for s in stages if s["name"] in expected]
+    assert all(s["seconds"] > 0 for s in ran), ran
+    peaks = [s["peak_rss_mb"] for s in ran]  # of the process that ran them, so far
+    assert peaks == sorted(peaks) and peaks[0] > 0
+    assert "pages written to" in built.stderr and "keywords extracted for" in built.stderr

@@ -14,7 +14,7 @@ import pytest
 import generator.build
 import generator.render
 import generator.render_runs
-from generator import tag_counts
+from generator import collector, tag_counts
 from generator.build import BuildError, Paths, generate
 from generator.merge import paper_key
 from generator.parse import read_dumps
@@ -303,3 +303,23 @@ def test_the_stages_run_with_the_collector_paused_and_leave_it_on(tmp_path, monk
     finally:
         gc.callbacks.remove(seen)
     assert during == [(False, 0), (False, 0)]
+
+
+def test_a_rebuild_in_a_process_that_goes_on_keeps_none_of_its_memory(tmp_path, monkeypatch):
+    """The tags stage of a rebuild asks to keep its structures till the
+    process ends (collector.keep): that holds only in the command line's
+    build process, which ends with the build (build.generate_apart). Any
+    other caller, such as a server or these tests, gets each build's
+    memory back."""
+    root = project(tmp_path / "p", [KEPT])
+    generate(Paths.at(root))
+    dump = root / "dumps" / KEPT.name
+    dump.write_text(dump.read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    asked: list[int] = []
+    real_keep = collector.keep
+    monkeypatch.setattr(
+        collector, "keep", lambda *kept: asked.append(len(kept)) or real_keep(*kept)
+    )
+    generate(Paths.at(root))
+    assert asked  # a rebuild: its savers ran beside the build and it asked
+    assert collector._kept == []
