@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .tag_rules import TagRules
 from .tags import TagResult, build_tags
 from .workers import LOW_PRIORITY, Alongside, job_count
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt() parameters
 FEW_NEW = 0.9  # a keyword cache with entries for this share of the papers: a rebuild
 
 
@@ -95,7 +97,8 @@ def enrich(
         with ExitStack() as running:
 
             def find_related() -> Alongside:
-                finding = Alongside(_related_papers, papers, term_counts, jobs=workers)
+                apart = workers > 1  # Alongside forks
+                finding = Alongside(_related_papers, papers, term_counts, apart, jobs=workers)
                 return running.enter_context(finding)
 
             # A rebuild's few new papers get both cores for YAKE, and the
@@ -131,12 +134,31 @@ def enrich(
     return tagged.tags, extracted
 
 
-def _related_papers(papers: list[Paper], term_counts: Path | None) -> dict[str, list[str]]:
+def _related_papers(
+    papers: list[Paper], term_counts: Path | None, apart: bool
+) -> dict[str, list[str]]:
     """related.related_papers, imported by the process that runs it: numpy
-    and scipy take 0.15 s to import, which the build process need not pay."""
+    and scipy take 0.15 s to import, which the build process need not pay.
+    apart: in a process of its own, which may keep the memory it frees."""
     from .related import RELATED_SHOWN, related_papers
 
+    if apart:
+        _reuse_freed_memory()
     return related_papers(papers, RELATED_SHOWN, term_counts)
+
+
+def _reuse_freed_memory() -> None:
+    """glibc maps a large block (such as the related papers' arrays) apart
+    and unmaps it when freed; the next one is mapped again, and every page
+    of it faults in anew. Told to keep freed memory for reuse, the related
+    papers of 20,200 papers took 0.35 s of system time instead of 0.88 s
+    (54,000 page faults instead of 95,000)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    except (OSError, AttributeError):
+        pass  # not glibc
 
 
 def assign_tags(
