@@ -279,9 +279,10 @@ def accounting_lines(report: BuildReport) -> list[str]:
 
 def release_memory() -> None:
     """Give the memory of the finished stages back to the system before
-    MkDocs and Pagefind start: without it the build process keeps its peak
-    (about 1.2 GB at 20,000 papers) while they run. Python frees the
-    objects; glibc keeps the freed pages until asked to trim."""
+    MkDocs and Pagefind start, where the stages ran in this process (no
+    fork: generate_apart): without it the process keeps its peak (about
+    1.2 GB at 20,000 papers) while they run. Python frees the objects;
+    glibc keeps the freed pages until asked to trim."""
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
