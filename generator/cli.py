@@ -14,7 +14,6 @@ from .build import (
     generate,
     generate_apart,
     log,
-    release_memory,
 )
 from .check import check_dumps, format_check
 from .search_index import SHARD_PAGES
@@ -49,7 +48,6 @@ def cmd_build(args) -> int:
             f" {pages.unchanged:,} unchanged, {pages.deleted:,} stale files deleted"
         )
     if not args.no_mkdocs:
-        release_memory()
         log("building the site with MkDocs ...")
         try:
             build_site(paths, args.strict, clock, args.search_shard_pages)

@@ -1,4 +1,6 @@
-"""Python's cyclic garbage collector, paused where it only costs.
+"""The build's memory: Python's cyclic garbage collector, paused where it
+only costs; objects a process that ends with the build keeps till then;
+glibc's heap, trimmed or kept for reuse.
 
 The generator stages hold millions of long-lived objects (texts, words,
 counts) and make next to no reference cycles. With the collector on, at
@@ -13,6 +15,7 @@ the stages are done.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,3 +55,39 @@ def keep(*objects) -> None:
     otherwise nothing (they are freed as usual)."""
     if _exit_frees:
         _kept.append(objects)
+
+
+# glibc's mallopt() parameters
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+
+
+def _glibc():
+    """glibc, or None (another C library: its heap is left to its own rules)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def release_memory() -> None:
+    """Give the memory of the finished stages back to the system before
+    MkDocs and Pagefind start, where the stages ran in this process (no
+    fork: build.generate_apart): without it the process keeps its peak
+    (about 1.2 GB at 20,000 papers) while they run. Python frees the
+    objects; glibc keeps the freed pages until asked to trim."""
+    gc.collect()
+    if libc := _glibc():
+        libc.malloc_trim(0)
+
+
+def reuse_freed_memory() -> None:
+    """For a process of its own that works on large arrays (the related
+    papers'): glibc maps a large block apart and unmaps it when freed; the
+    next one is mapped again, and every page of it faults in anew. Told to
+    keep freed memory for reuse, the related papers of 20,200 papers took
+    0.35 s of system time instead of 0.88 s (54,000 page faults instead of
+    95,000)."""
+    if libc := _glibc():
+        libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
