@@ -120,14 +120,24 @@ def keep_top_per_row(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     """Each row's k largest values, the rest dropped."""
     if not matrix.has_sorted_indices:  # top_per_row wants columns in order
         matrix = matrix.sorted_indices()
-    coo = matrix.tocoo()
-    keep = np.zeros(matrix.nnz, dtype=bool)
-    # In blocks of rows small enough for top_per_row's padded partition.
-    block = max(1, PAD_CELLS // max(1, np.diff(matrix.indptr).max(initial=0)))
-    for first in range(0, matrix.shape[0], block):
-        a, b = matrix.indptr[first], matrix.indptr[min(first + block, matrix.shape[0])]
-        keep[a:b] = top_per_row(coo.row[a:b], coo.col[a:b], coo.data[a:b], k)
-    return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=matrix.shape)
+    n, lengths = matrix.shape[0], np.diff(matrix.indptr)
+    # A row of k values or fewer keeps them all; only the longer rows are
+    # ranked. (Of the candidate index's 79,000 term rows at 20,200 papers,
+    # 570 are longer: ranking them all, padded, took 0.43 s, against 0.03.)
+    keep = np.repeat(lengths <= k, lengths)
+    longer = np.flatnonzero(lengths > k)
+    if len(longer):
+        rows = np.repeat(np.arange(n), lengths)
+        ranked = np.flatnonzero(~keep)  # the longer rows' values, in row order
+        ends = np.cumsum(lengths[longer])
+        # In blocks of rows small enough for top_per_row's padded partition.
+        block = max(1, PAD_CELLS // int(lengths[longer].max()))
+        for first in range(0, len(longer), block):
+            a = ends[first - 1] if first else 0
+            at = ranked[a : ends[min(first + block, len(longer)) - 1]]
+            keep[at] = top_per_row(rows[at], matrix.indices[at], matrix.data[at], k)
+    indptr = np.r_[0, np.cumsum(keep)][matrix.indptr]  # the rows, once dropped values are out
+    return sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
 
 
 def pairwise_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -12,9 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from generator.export import csv_field
 from generator.feeds import read_site_url, render_feeds
@@ -127,6 +129,25 @@ def test_candidate_index_is_bounded_whatever_the_size():
     assert all(len(found) == 5 for found in related.values())
     shared = set(papers[9].abstract.split()[:2])
     assert all(shared & set(papers[int(s[2:])].abstract.split()[:2]) for s in related["p-009"])
+
+
+def test_each_row_keeps_its_k_largest_values_ties_to_the_lower_column():
+    # Rows shorter than k (kept whole), longer (ranked), empty ones first,
+    # inside and last, and values from a small set, so that ties are cut.
+    rng = np.random.default_rng(3)
+    k, width = 6, 40
+    lengths = [0, 3, 6, 7, 0, 12, 1, 30, 0, 6, 9, 0]
+    rows = [sorted(rng.choice(width, n, replace=False).tolist()) for n in lengths]
+    dense = np.zeros((len(rows), width))
+    for i, cols in enumerate(rows):
+        dense[i, cols] = rng.integers(1, 4, len(cols))
+    kept = keep_top_per_row(sparse.csr_matrix(dense), k)
+    expected = np.zeros_like(dense)
+    for i, cols in enumerate(rows):
+        best = sorted(cols, key=lambda c: (-dense[i, c], c))[:k]
+        expected[i, best] = dense[i, best]
+    assert (kept.toarray() == expected).all()
+    assert kept.getnnz(axis=1).tolist() == [min(n, k) for n in lengths]
 
 
 def test_paper_pages_list_related_papers_that_exist(seed_site: Path):
