@@ -11,6 +11,7 @@ from .freshness import text_digest
 from .keywords import (
     KeywordCache,
     KeywordSettings,
+    cache_keys,
     extract_keywords,
     keyword_text,
     keyword_title,
@@ -109,7 +110,13 @@ def enrich(
                 # YAKE's candidates, best first, with the terms YAKE cannot see
                 # (GPT-4, 3D, mixture-of-experts), cached together.
                 terms = [(p.title, p.text) for p in papers]
-                found, extracted = extract_keywords(texts, settings, cache, jobs, progress, terms)
+                # A paper's key hashes all its keywords are made from: the
+                # tags stage reads it as the paper's digest (0.15 s fewer at
+                # 20,200 papers than hashing the texts and keywords again).
+                keys = cache_keys(settings, texts, terms)
+                found, extracted = extract_keywords(
+                    texts, settings, cache, jobs, progress, terms, keys
+                )
             finding = finding or find_related()
             if cache is not None:
                 with clock.stage("keyword cache"):
@@ -117,8 +124,9 @@ def enrich(
                     cache.release()
             with clock.stage("tags"):
                 tagged = assign_tags(
-                    papers, texts, found, rules, progress, workers, tag_counts, few_new, tag_passes
-                )
+                    papers, texts, found, rules, progress, workers, tag_counts, few_new, tag_passes,
+                    keys,
+                )  # fmt: skip
                 saves += tagged.saving
             with clock.stage("related"):
                 related = finding.result()
@@ -156,10 +164,13 @@ def assign_tags(
     counts_cache: Path | None = None,
     save_later: bool = False,
     pass_jobs: int | None = None,
+    keys: list[str] | None = None,
 ) -> TagResult:
     """Fill each paper's tags and shown keywords. With save_later, the kept
     counts may still be being saved (counts_cache): TagResult.saving.
-    pass_jobs: processes for the tags stage's passes (default: jobs)."""
+    pass_jobs: processes for the tags stage's passes (default: jobs). keys:
+    the papers' keyword cache keys (keywords.cache_keys), their digests
+    for the kept counts."""
     paper_keywords, paper_texts, paper_titles = {}, {}, {}
     for paper, text, found in zip(papers, texts, keywords, strict=True):
         paper_keywords[paper.slug] = found
@@ -175,6 +186,7 @@ def assign_tags(
         counts_cache,
         save_later,
         pass_jobs,
+        paper_digests={p.slug: key for p, key in zip(papers, keys, strict=True)} if keys else None,
     )
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]

@@ -247,15 +247,17 @@ def extract_keywords(
     jobs: int | None = None,
     progress: bool | None = None,
     terms: list[Source] | None = None,
+    keys: list[str] | None = None,
 ) -> tuple[list[list[str]], int]:
     """YAKE candidates (best first) for each text, and how many texts missed
     the cache and were extracted. terms: per text, the paper's title and
     text, whose special terms join YAKE's candidates (with_special_terms),
-    cached with them: a rebuild does not look for them again."""
+    cached with them: a rebuild does not look for them again. keys: the
+    texts' cache_keys, when the caller made them already."""
     settings = settings or KeywordSettings()
     cache = cache or KeywordCache(None)
     sources = terms or [None] * len(texts)
-    keys = cache_keys(settings, texts, sources)
+    keys = keys or cache_keys(settings, texts, sources)
     cache.used.update(keys)
     missing = sorted(
         {

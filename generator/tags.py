@@ -285,6 +285,7 @@ def build_tags(
     counts_cache: Path | None = None,
     save_later: bool = False,
     pass_jobs: int | None = None,
+    paper_digests: dict[str, str | bytes] | None = None,
 ) -> TagResult:
     """paper slug -> keyword candidates (best first), its text (title and
     abstract) and its title  =>  tags, each paper's tags (best first) and
@@ -296,11 +297,14 @@ def build_tags(
     with or without it. save_later: return before counts_cache is written
     (by another process, at the lowest priority); TagResult.wait() waits
     for it. pass_jobs: processes for the passes alone (default: jobs); the
-    counts are still saved by another process when jobs allows one."""
+    counts are still saved by another process when jobs allows one.
+    paper_digests: slug -> a digest that changes whenever the paper's
+    keywords, text or title do (enrich passes its keyword cache key);
+    default: tag_counts.paper_digest of them."""
     slugs = sorted(paper_keywords)
     jobs = job_count(len(slugs), jobs)
     pass_jobs = jobs if pass_jobs is None else min(jobs, max(1, pass_jobs))
-    digests = {
+    digests = paper_digests or {
         s: tag_counts.paper_digest(
             paper_texts.get(s, ""), paper_titles.get(s, ""), paper_keywords[s]
         )

@@ -196,6 +196,33 @@ def test_an_added_dump_writes_from_the_kept_tag_counts_what_a_fresh_build_writes
     assert tree(root / "site_src") == tree(fresh / "site_src")
 
 
+def test_an_abstract_edited_in_its_dump_makes_the_tags_stage_count_from_scratch(
+    tmp_path, monkeypatch
+):
+    """The tags stage knows each paper by its keyword cache key (a hash of
+    its title, its text and the extractor's settings): a paper whose
+    abstract changed is not taken for the one the kept counts hold. The
+    pages are a fresh build's."""
+    root = project(tmp_path / "p", [KEPT])
+    generate(Paths.at(root))
+    dump = root / "dumps" / KEPT.name
+    entry = read_dumps(root / "dumps")[0].entries[3]
+    raw = dump.read_text(encoding="utf-8")
+    end = entry.abstract[-60:]
+    assert raw.count(end) == 1
+    dump.write_text(raw.replace(end, end + " We also study sparse zebra autoencoders (SZAs)."))
+    plans = []
+    real_plan = tag_counts.plan
+    monkeypatch.setattr(tag_counts, "plan", lambda *a: plans.append(real_plan(*a)) or plans[-1])
+    generate(Paths.at(root))
+    monkeypatch.undo()
+    fresh = make_project(tmp_path / "fresh", {KEPT.name: dump.read_text(encoding="utf-8")})
+    generate(Paths.at(fresh))
+
+    assert plans == [None]  # an edited paper: counted from scratch
+    assert tree(root / "site_src") == tree(fresh / "site_src")
+
+
 def test_pages_the_last_build_rendered_from_the_same_inputs_are_not_rendered_again(
     tmp_path, monkeypatch
 ):
