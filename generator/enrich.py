@@ -110,9 +110,10 @@ def enrich(
                 # YAKE's candidates, best first, with the terms YAKE cannot see
                 # (GPT-4, 3D, mixture-of-experts), cached together.
                 terms = [(p.title, p.text) for p in papers]
-                # A paper's key hashes all its keywords are made from: the
-                # tags stage reads it as the paper's digest (0.15 s fewer at
-                # 20,200 papers than hashing the texts and keywords again).
+                # A paper's cache key hashes everything its keywords come
+                # from: the tags stage takes it as the paper's digest
+                # (0.06-0.17 s fewer at 20,200 papers than hashing the text,
+                # title and keywords again).
                 keys = cache_keys(settings, texts, terms)
                 found, extracted = extract_keywords(
                     texts, settings, cache, jobs, progress, terms, keys

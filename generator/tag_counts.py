@@ -45,8 +45,8 @@ def paper_digest(text: str, title: str, keywords: list[str]) -> bytes:
 @dataclass
 class CountState:
     """What a build counted: PhraseCounter.counts() and how many titles
-    hold each word, over the papers (slug -> paper_digest) read with the
-    corpus acronyms."""
+    hold each word, over the papers (slug -> its digest: build_tags'
+    paper_digests, or paper_digest) read with the corpus acronyms."""
 
     code: str  # freshness.code_digest(): a state made by other code is not read
     # Names this state: the shown keywords' record (another file) is read
