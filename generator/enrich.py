@@ -187,7 +187,7 @@ def assign_tags(
         counts_cache,
         save_later,
         pass_jobs,
-        paper_digests={p.slug: key for p, key in zip(papers, keys, strict=True)} if keys else None,
+        paper_digests=dict(zip(paper_keywords, keys, strict=True)) if keys else None,
     )
     for paper in papers:
         paper.tags = result.paper_tags[paper.slug]
